@@ -1,0 +1,45 @@
+// Error codes: one stable, machine-readable value per failure class.
+// They are mapped to an HTTP status and an exit status here and only here.
+#pragma once
+
+#include <string_view>
+
+namespace eecall {
+
+enum class ErrorCode {
+  none,               // success
+  missing_parameter,  // a required parameter is absent or empty
+  invalid_parameter,  // a parameter is present but not acceptable
+  resolve_failed,     // the PBX host name does not resolve
+  connect_failed,     // TCP connect refused or unreachable
+  timeout,            // a step (or the whole request) ran past its deadline
+  not_asterisk,       // the peer's banner is not "Asterisk Call Manager/..."
+  auth_failed,        // Login refused
+  permission_denied,  // the AMI user lacks the right for the action
+  action_failed,      // Asterisk answered the action with an error
+  protocol_error,     // the peer broke the AMI framing or closed too early
+  internal_error,     // a bug or a resource failure on our side
+};
+
+/// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
+std::string_view error_name(ErrorCode code) noexcept;
+
+/// 200 success, 400 bad request, 502 PBX refused or failed, 504 timeout, 500 ours.
+int http_status(ErrorCode code) noexcept;
+
+/// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
+std::string_view http_reason(int status) noexcept;
+
+/// Exit status of the command line: see ExitStatus.
+int exit_status(ErrorCode code) noexcept;
+
+/// Documented exit statuses of `eecall` on the command line.
+enum class ExitStatus : int {
+  success = 0,
+  internal_error = 1,
+  bad_input = 2,    // usage error, missing or invalid parameter
+  pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol
+  timeout = 4,
+};
+
+}  // namespace eecall

@@ -1,0 +1,21 @@
+// The CGI front end (RFC 3875): environment + stdin in, `Status:` + `Content-Type:` + body out.
+#pragma once
+
+#include <iosfwd>
+
+#include "eecall/front/environment.hpp"
+#include "eecall/front/handle.hpp"
+
+namespace eecall::front {
+
+/// True when a web server started us (GATEWAY_INTERFACE is set).
+bool is_cgi(const Environment& env);
+
+/// Handles one CGI request. Always writes a complete answer; returns 0.
+int run_cgi(const Environment& env, std::istream& in, std::ostream& out,
+            const Executor& executor = network_executor());
+
+/// Largest POST body read; a longer one is refused with 400 (nothing legitimate is larger).
+inline constexpr std::size_t max_post_bytes = 16 * 1024;
+
+}  // namespace eecall::front

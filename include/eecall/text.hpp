@@ -1,0 +1,32 @@
+// Small text helpers: character-set conversion and syntax checks used by validation.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace eecall::text {
+
+/// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
+/// `bytes` as UTF-8: kept when already valid UTF-8, else read as Windows-1252 (a superset
+/// of Latin-1 for printable text) and converted. nullopt when neither reading works.
+std::optional<std::string> to_utf8(std::string_view bytes);
+
+/// True when every byte is in [0-9A-Za-z*#+_.-] and the length is 1..64.
+bool is_dial_token(std::string_view value) noexcept;
+
+/// True for an RFC 1123 host name (labels of [A-Za-z0-9-], <= 63 each, <= 253 in all).
+bool is_host_name(std::string_view value) noexcept;
+
+/// Standard base64 with padding (OpenSSL), no line breaks.
+std::string base64_encode(std::string_view bytes);
+
+/// Lower-case hex MD5 of `bytes` (OpenSSL), as Asterisk's MD5 login expects.
+std::string md5_hex(std::string_view bytes);
+
+/// Case-insensitive ASCII comparison.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace eecall::text

@@ -1,0 +1,365 @@
+#include <utility>  // before Asio: Boost 1.74 + GCC 12 in C++20 needs std::exchange declared
+
+#include "eecall/ami/client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <netdb.h>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "eecall/text.hpp"
+
+namespace eecall::ami {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+ActionIdSource random_action_ids() {
+  std::random_device rd;
+  const auto tag = (static_cast<std::uint64_t>(rd()) << 32) | rd();
+  char prefix[32];
+  std::snprintf(prefix, sizeof prefix, "eecall-%012llx-",
+                static_cast<unsigned long long>(tag & 0xFFFFFFFFFFFFull));
+  return [prefix = std::string(prefix), n = 0](std::string_view) mutable {
+    return prefix + std::to_string(++n);
+  };
+}
+
+// getaddrinfo() cannot be cancelled, so it runs on a detached thread and we stop waiting for
+// it at the deadline: a slow DNS server must not hold the HTTP answer.
+Resolver system_resolver() {
+  return [](const std::string& host, milliseconds budget) -> Result<std::vector<std::string>> {
+    struct Shared {
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      bool done = false;
+      int status = 0;
+      std::vector<std::string> addresses;
+    };
+    auto shared = std::make_shared<Shared>();
+    std::thread([shared, host] {
+      addrinfo hints{};
+      hints.ai_family = AF_UNSPEC;
+      hints.ai_socktype = SOCK_STREAM;
+      addrinfo* list = nullptr;
+      const int status = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+      std::vector<std::string> found;
+      for (auto* ai = list; status == 0 && ai != nullptr; ai = ai->ai_next) {
+        char buf[NI_MAXHOST];
+        if (::getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, nullptr, 0,
+                          NI_NUMERICHOST) == 0) {
+          found.emplace_back(buf);
+        }
+      }
+      if (list != nullptr) ::freeaddrinfo(list);
+      const std::lock_guard lock(shared->mutex);
+      shared->status = status;
+      shared->addresses = std::move(found);
+      shared->done = true;
+      shared->done_cv.notify_all();
+    }).detach();
+    std::unique_lock lock(shared->mutex);
+    if (!shared->done_cv.wait_for(lock, budget, [&] { return shared->done; })) {
+      return Failure{ErrorCode::timeout,
+                     "resolving '" + host + "' took longer than " + std::to_string(budget.count()) +
+                         " ms",
+                     "resolve"};
+    }
+    if (shared->status != 0 || shared->addresses.empty()) {
+      return Failure{ErrorCode::resolve_failed,
+                     "cannot resolve '" + host + "': " + ::gai_strerror(shared->status),
+                     "resolve"};
+    }
+    return shared->addresses;
+  };
+}
+
+namespace {
+
+std::string describe(const std::vector<std::string>& addresses) {
+  std::string out;
+  for (const auto& a : addresses) out += (out.empty() ? "" : ", ") + a;
+  return out.empty() ? std::string("(no address)") : out;
+}
+
+// One AMI session over one TCP connection; each blocking-looking step runs the io_context
+// until the operation completes or its deadline passes (the Asio blocking_tcp_client idiom).
+class Session {
+ public:
+  Session(const ClientSettings& settings, Clock::time_point total_deadline)
+      : settings_(settings), total_deadline_(total_deadline), parser_(settings.limits) {}
+
+  std::optional<Failure> connect(const std::vector<std::string>& addresses, std::uint16_t port) {
+    std::vector<tcp::endpoint> endpoints;
+    for (const auto& a : addresses) {
+      boost::system::error_code ec;
+      auto addr = asio::ip::make_address(a, ec);
+      if (!ec) endpoints.emplace_back(addr, port);
+    }
+    boost::system::error_code result = asio::error::would_block;
+    asio::async_connect(socket_, endpoints,
+                        [&](const boost::system::error_code& ec, const tcp::endpoint&) { result = ec; });
+    if (auto timed_out = run_until_done("connect", result)) return timed_out;
+    if (result) {
+      return Failure{ErrorCode::connect_failed,
+                     "cannot connect to " + describe(addresses) + " port " + std::to_string(port) + ": " +
+                         result.message(),
+                     "connect"};
+    }
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    return std::nullopt;
+  }
+
+  Result<std::string> read_banner() {
+    for (;;) {
+      auto line = parser_.next_line();
+      if (!line) return line.failure();
+      if (line.value()) return std::move(*line.value());
+      if (auto failed = read_more("banner")) return *failed;
+    }
+  }
+
+  std::optional<Failure> send(const Message& message, std::string_view step) {
+    auto bytes = encode(message);
+    if (!bytes) return bytes.failure();
+    spdlog::debug("AMI >> {}", redacted(message));
+    boost::system::error_code result = asio::error::would_block;
+    asio::async_write(socket_, asio::buffer(bytes.value()),
+                      [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
+    if (auto timed_out = run_until_done(step, result)) return timed_out;
+    if (result) {
+      return Failure{ErrorCode::protocol_error,
+                     "sending " + std::string(step) + " failed: " + result.message(),
+                     std::string(step)};
+    }
+    return std::nullopt;
+  }
+
+  /// Reads until the Response that carries `action_id`, skipping events and anything else.
+  Result<Message> await_response(std::string_view action_id, std::string_view step,
+                                 Clock::time_point deadline) {
+    for (;;) {
+      auto next = parser_.next_message();
+      if (!next) return next.failure();
+      if (auto& message = next.value()) {
+        spdlog::debug("AMI << {}", redacted(*message));
+        if (message->is_response() && message->get_or("ActionID") == action_id) {
+          return std::move(*message);
+        }
+        continue;
+      }
+      if (auto failed = read_more(step, deadline)) return *failed;
+    }
+  }
+
+  Result<Message> await_response(std::string_view action_id, std::string_view step) {
+    return await_response(action_id, step, step_deadline());
+  }
+
+  [[nodiscard]] Clock::time_point step_deadline() const {
+    return std::min(Clock::now() + settings_.step_timeout, total_deadline_);
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+ private:
+  std::optional<Failure> read_more(std::string_view step) { return read_more(step, step_deadline()); }
+
+  std::optional<Failure> read_more(std::string_view step, Clock::time_point deadline) {
+    boost::system::error_code result = asio::error::would_block;
+    std::size_t got = 0;
+    socket_.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
+      result = ec;
+      got = n;
+    });
+    if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
+    if (result == asio::error::eof || result == asio::error::connection_reset) {
+      return Failure{ErrorCode::protocol_error,
+                     "the AMI server closed the connection while we waited for the " +
+                         std::string(step) + " reply",
+                     std::string(step)};
+    }
+    if (result) {
+      return Failure{ErrorCode::protocol_error,
+                     "reading the " + std::string(step) + " reply failed: " + result.message(),
+                     std::string(step)};
+    }
+    parser_.feed(std::string_view(chunk_.data(), got));
+    return std::nullopt;
+  }
+
+  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result) {
+    return run_until_done(step, result, step_deadline());
+  }
+
+  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result,
+                                        Clock::time_point deadline) {
+    io_.restart();
+    while (result == asio::error::would_block && Clock::now() < deadline) {
+      io_.run_one_until(deadline);
+    }
+    if (result != asio::error::would_block) return std::nullopt;
+    // Deadline passed: closing the socket cancels the pending operation; let it finish.
+    close();
+    io_.restart();
+    io_.run();
+    const bool total = deadline >= total_deadline_;
+    return Failure{ErrorCode::timeout,
+                   total ? "the request's total deadline passed while waiting for " + std::string(step)
+                         : "no progress within " + std::to_string(settings_.step_timeout.count()) +
+                               " ms while waiting for " + std::string(step),
+                   std::string(step)};
+  }
+
+  const ClientSettings& settings_;
+  Clock::time_point total_deadline_;
+  asio::io_context io_;
+  tcp::socket socket_{io_};
+  Parser parser_;
+  std::array<char, 4096> chunk_{};
+};
+
+Failure classify_action_error(const Message& response) {
+  const auto text = std::string(response.get_or("Message", "no message"));
+  if (text::iequals(text, "Permission denied")) {
+    return {ErrorCode::permission_denied, text, "action"};
+  }
+  return {ErrorCode::action_failed, text, "action"};
+}
+
+}  // namespace
+
+Client::Client(ClientSettings settings, ActionIdSource ids, Resolver resolver)
+    : settings_(std::move(settings)), ids_(std::move(ids)), resolver_(std::move(resolver)) {}
+
+Outcome Client::run(const Request& request) {
+  const auto start = Clock::now();
+  const auto total_deadline = start + settings_.total_timeout;
+  Outcome outcome;
+  outcome.action = request.action;
+  auto fail = [&](const Failure& f) {
+    outcome.error = f.code;
+    outcome.message = f.message;
+    outcome.subject = f.subject;
+    outcome.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    return outcome;
+  };
+  auto remaining = [&] {
+    return std::max(milliseconds(0),
+                    std::chrono::duration_cast<milliseconds>(total_deadline - Clock::now()));
+  };
+
+  try {
+    // A literal IP is never looked up (no DNS traffic, no delay).
+    std::vector<std::string> addresses;
+    boost::system::error_code literal_ec;
+    asio::ip::make_address(request.host, literal_ec);
+    if (!literal_ec) {
+      addresses.push_back(request.host);
+    } else {
+      auto resolved = resolver_(request.host, std::min(remaining(), settings_.step_timeout));
+      if (!resolved) return fail(resolved.failure());
+      addresses = std::move(resolved.value());
+    }
+
+    Session session(settings_, total_deadline);
+    if (auto failed = session.connect(addresses, request.port)) return fail(*failed);
+
+    auto banner = session.read_banner();
+    if (!banner) return fail(banner.failure());
+    spdlog::debug("AMI << banner '{}'", banner.value());
+    if (!banner.value().starts_with("Asterisk Call Manager/")) {
+      std::string shown = banner.value().substr(0, 60);
+      for (auto& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) c = '?';
+      }
+      return fail({ErrorCode::not_asterisk,
+                   "the server at that address is not an Asterisk Manager Interface (it said '" +
+                       shown + "')",
+                   "banner"});
+    }
+
+    // Login. Events off: a call/message needs no event, and this keeps the stream quiet.
+    const auto events = LoginEvents::off;
+    Message login;
+    if (settings_.auth == AuthMethod::md5) {
+      const auto challenge_id = ids_("challenge");
+      if (auto failed = session.send(make_challenge(challenge_id), "challenge")) return fail(*failed);
+      auto reply = session.await_response(challenge_id, "challenge");
+      if (!reply) return fail(reply.failure());
+      auto challenge = reply.value().get("Challenge");
+      if (reply.value().get_or("Response") != "Success" || !challenge || challenge->empty()) {
+        return fail({ErrorCode::auth_failed,
+                     std::string(reply.value().get_or("Message", "MD5 challenge refused")),
+                     "challenge"});
+      }
+      login = make_md5_login(request.user, request.secret, *challenge, events, ids_("login"));
+    } else {
+      login = make_login(request.user, request.secret, events, ids_("login"));
+    }
+    const auto login_id = std::string(login.get_or("ActionID"));
+    if (auto failed = session.send(login, "login")) return fail(*failed);
+    auto login_reply = session.await_response(login_id, "login");
+    if (!login_reply) return fail(login_reply.failure());
+    const auto login_status = login_reply.value().get_or("Response");
+    if (login_status == "Error") {
+      // Asterisk answers a failed login after 1 s and closes: never retried (fail2ban).
+      return fail({ErrorCode::auth_failed,
+                   std::string(login_reply.value().get_or("Message", "Authentication failed")),
+                   "login"});
+    }
+    if (login_status != "Success") {
+      return fail({ErrorCode::protocol_error,
+                   "unexpected login reply 'Response: " + std::string(login_status) + "'", "login"});
+    }
+
+    // The action itself.
+    outcome.action_id = ids_("action");
+    const auto action = request.action == ActionKind::call
+                            ? make_originate(request, settings_.call, outcome.action_id)
+                            : make_message_send(request, outcome.action_id);
+    if (auto failed = session.send(action, "action")) return fail(*failed);
+    auto reply = session.await_response(outcome.action_id, "action");
+    if (!reply) return fail(reply.failure());
+    const auto status = reply.value().get_or("Response");
+    if (status == "Error") return fail(classify_action_error(reply.value()));
+    if (status != "Success") {
+      return fail({ErrorCode::protocol_error,
+                   "unexpected reply 'Response: " + std::string(status) + "'", "action"});
+    }
+    outcome.message = std::string(reply.value().get_or("Message"));
+
+    // Logoff is a courtesy: the outcome is known, so a slow Goodbye only costs a short wait.
+    const auto logoff_id = ids_("logoff");
+    if (!session.send(make_logoff(logoff_id), "logoff")) {
+      const auto deadline = std::min(Clock::now() + settings_.logoff_timeout, total_deadline);
+      auto bye = session.await_response(logoff_id, "logoff", deadline);
+      if (!bye) spdlog::debug("logoff: {}", bye.failure().message);
+    }
+    session.close();
+  } catch (const std::exception& e) {
+    return fail({ErrorCode::internal_error, e.what(), "session"});
+  }
+  outcome.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return outcome;
+}
+
+}  // namespace eecall::ami

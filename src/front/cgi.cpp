@@ -1,0 +1,140 @@
+#include "eecall/front/cgi.hpp"
+
+#include <cgicc/CgiInput.h>
+#include <cgicc/Cgicc.h>
+
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include "eecall/front/settings.hpp"
+#include "eecall/log.hpp"
+#include "eecall/render.hpp"
+#include "eecall/text.hpp"
+
+namespace eecall::front {
+
+namespace {
+
+// cgicc reads the environment and the body through this, so nothing touches the real process
+// state and tests can run the CGI path in-process.
+class Input final : public cgicc::CgiInput {
+ public:
+  Input(const Environment& env, std::istream& in) : env_(env), in_(in) {}
+  size_t read(char* data, size_t length) override {
+    in_.read(data, static_cast<std::streamsize>(length));
+    return static_cast<size_t>(in_.gcount());
+  }
+  std::string getenv(const char* name) override { return lookup(env_, name).value_or(""); }
+
+ private:
+  const Environment& env_;
+  std::istream& in_;
+};
+
+double media_quality(std::string_view accept, std::initializer_list<std::string_view> types) {
+  double best = -1.0;
+  std::size_t start = 0;
+  while (start <= accept.size()) {
+    auto end = accept.find(',', start);
+    if (end == std::string_view::npos) end = accept.size();
+    auto item = accept.substr(start, end - start);
+    start = end + 1;
+    auto semi = item.find(';');
+    auto type = item.substr(0, semi);
+    while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    double q = 1.0;
+    if (semi != std::string_view::npos) {
+      auto qpos = item.find("q=", semi);
+      if (qpos != std::string_view::npos) q = std::atof(std::string(item.substr(qpos + 2)).c_str());
+    }
+    for (auto t : types) {
+      if (text::iequals(type, t)) best = std::max(best, q);
+    }
+  }
+  return best;
+}
+
+// JSON only when the client asks for it more than for XML; eeDomus sends no Accept for XML.
+Format negotiate(std::string_view accept) {
+  const double json = media_quality(accept, {"application/json"});
+  const double xml = media_quality(accept, {"text/xml", "application/xml"});
+  return json > 0.0 && json > xml ? Format::json : Format::xml;
+}
+
+void write_answer(std::ostream& out, const Outcome& outcome, Format format) {
+  const int status = http_status(outcome.error);
+  out << "Status: " << status << ' ' << http_reason(status) << "\r\n"
+      << "Content-Type: " << content_type(format) << "\r\n"
+      << "Cache-Control: no-store\r\n"
+      << "\r\n"
+      << render(outcome, format);
+  out.flush();
+}
+
+Outcome refused(ErrorCode code, std::string message, std::string subject) {
+  Outcome o;
+  o.error = code;
+  o.message = std::move(message);
+  o.subject = std::move(subject);
+  return o;
+}
+
+}  // namespace
+
+bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").has_value(); }
+
+int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor) {
+  Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
+  try {
+    // A body larger than any real request is refused unread (cgicc would buffer all of it).
+    if (auto length = lookup(env, "CONTENT_LENGTH"); length && !length->empty()) {
+      char* end = nullptr;
+      const auto n = std::strtoull(length->c_str(), &end, 10);
+      if (*end != '\0' || n > max_post_bytes) {
+        auto o = refused(ErrorCode::invalid_parameter,
+                         "request body larger than " + std::to_string(max_post_bytes) + " bytes",
+                         "body");
+        log::request_done(nullptr, o);
+        write_answer(out, o, format);
+        return 0;
+      }
+    }
+    Input input(env, in);
+    cgicc::Cgicc cgi(&input);
+    Params params;
+    for (const auto& entry : cgi.getElements()) params.emplace_back(entry.getName(), entry.getValue());
+
+    for (const auto& [name, value] : params) {
+      if (name != "format" || value.empty()) continue;
+      if (auto chosen = parse_format(value)) {
+        format = *chosen;
+      } else {
+        auto o = refused(ErrorCode::invalid_parameter, "format must be xml, json or text", "format");
+        log::request_done(nullptr, o);
+        write_answer(out, o, format);
+        return 0;
+      }
+      break;
+    }
+
+    auto settings = settings_from_environment(env);
+    if (!settings) {
+      // The admin's configuration is wrong, not the request.
+      auto o = refused(ErrorCode::internal_error, "server misconfigured: " + settings.failure().message,
+                       settings.failure().subject);
+      log::request_done(nullptr, o);
+      write_answer(out, o, format);
+      return 0;
+    }
+    write_answer(out, handle(params, settings.value(), executor), format);
+  } catch (const std::exception& e) {
+    auto o = refused(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
+    log::request_done(nullptr, o);
+    write_answer(out, o, format);
+  }
+  return 0;
+}
+
+}  // namespace eecall::front

@@ -1,0 +1,185 @@
+#include "eecall/front/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cgicc/CgiUtils.h>
+#include <spdlog/spdlog.h>
+
+#include <ostream>
+
+#include "eecall/front/settings.hpp"
+#include "eecall/render.hpp"
+
+namespace eecall::front {
+
+namespace {
+
+constexpr const char* description = R"(eecall - make an Asterisk/FreePBX PBX place a call or send a text message
+
+eecall logs in to the Asterisk Manager Interface (AMI) of a PBX, then either
+originates a call (ring FROM, then connect it to TO) or sends a SIP text
+message (MSG to phone TO through DRV), logs off and prints the outcome.
+The same program runs as a CGI script when a web server starts it.
+)";
+
+constexpr const char* footer = R"(
+PARAMETERS (same names as the old eeCall.php query string)
+  A call needs ip, user, secret, from and to.
+  A message (msg not empty) needs ip, user, secret, to and drv; from defaults to 'eedomus'.
+  ip      IPv4, IPv6 (brackets optional) or host name.   port  1-65535, default 5038.
+  from/to 1-64 characters of 0-9 A-Z a-z * # + _ . - (no '/', '@', ',', ';' or spaces).
+  drv     sip or pjsip (any case).
+  msg     UTF-8, or Latin-1/Windows-1252 (converted); at most 992 bytes on one line,
+          738 when it has line breaks (sent as Base64Body).
+  Empty values count as absent. CR, LF or NUL in any value but msg is refused.
+  Options given after a QUERY string override its values.
+
+ENVIRONMENT
+  EECALL_SECRET   AMI secret when --secret is not given (keeps it out of 'ps').
+  EECALL_TIMEOUT  total deadline in seconds (0.1-120, default 10).
+  EECALL_CONTEXT  dialplan context for calls (default from-internal).
+  EECALL_CHANNEL  channel template (default Local/{from}@{context}).
+  EECALL_AUTH     plain or md5 login (default plain).
+  SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
+                  with Secret and Key redacted, warn, error, off.
+
+OUTPUT
+  XML (default), JSON or one text line on stdout. XML:
+    <?xml version="1.0" encoding="UTF-8"?><eecall><result>1</result>...</eecall>
+  result is 1 on success, 0 on failure; on failure <error> holds one of
+  missing_parameter invalid_parameter resolve_failed connect_failed timeout
+  not_asterisk auth_failed permission_denied action_failed protocol_error.
+
+EXIT STATUS
+  0 success   2 bad input (usage, missing or invalid parameter)
+  3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
+    action, protocol)   4 timeout   1 internal error
+
+EXAMPLES
+  Ring phone 100, then connect it to extension 291:
+    EECALL_SECRET=xxx eecall --ip 192.0.2.10 --user eedomus --from 100 --to 291
+  The old URL's query string works as it is:
+    eecall 'ip=192.0.2.10&user=eedomus&secret=xxx&from=0240404040&to=291&msg=&drv='
+  Text message to SIP phone 100, answer as one line:
+    eecall --format text --ip pbx.example --user eedomus --to 100 \
+           --drv sip --msg 'Alerte débordement cuve'
+
+See docs/ and the README for the CGI set-up and the eeDomus URL.
+)";
+
+// Splits an old-style query string; names and values are form-decoded like in CGI mode.
+Params parse_query_string(std::string_view query) {
+  Params params;
+  if (!query.empty() && query.front() == '?') query.remove_prefix(1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    auto name = cgicc::form_urldecode(std::string(part.substr(0, eq)));
+    auto value = eq == std::string_view::npos ? std::string() : cgicc::form_urldecode(std::string(part.substr(eq + 1)));
+    params.emplace_back(std::move(name), std::move(value));
+  }
+  return params;
+}
+
+void set_param(Params& params, const std::string& name, const std::string& value) {
+  std::erase_if(params, [&](const auto& p) {
+    return p.first == name || (name == "from" && p.first == "call_from");
+  });
+  params.emplace_back(name, value);
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, const Environment& env, std::ostream& out,
+            std::ostream& err, const Executor& executor) {
+  CLI::App app{description, "eecall"};
+  app.footer(footer);
+  app.get_formatter()->column_width(28);
+
+  std::string query;
+  std::map<std::string, std::string> given;
+  app.add_option("QUERY", query, "old-style query string, e.g. 'ip=...&user=...&from=100&to=291'");
+  auto param = [&](const std::string& flags, const std::string& name, const std::string& help) {
+    return app.add_option_function<std::string>(
+        flags, [&given, name](const std::string& v) { given[name] = v; }, help);
+  };
+  param("--ip", "ip", "PBX address: IPv4, IPv6 or host name");
+  param("--port", "port", "AMI port (default 5038)");
+  param("--user", "user", "AMI user name");
+  param("--secret", "secret", "AMI secret (prefer EECALL_SECRET)");
+  param("--from,--call-from", "from", "call: phone/number rung first; message: sender");
+  param("--to", "to", "call: extension to connect to; message: phone to text");
+  param("--msg", "msg", "text to send (makes it a message instead of a call)");
+  param("--drv", "drv", "message driver: sip or pjsip");
+
+  std::string format_name = "xml";
+  std::string timeout, context, channel, auth;
+  bool verbose = false;
+  app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
+  app.add_option("--timeout", timeout, "total deadline in seconds (default 10)");
+  app.add_option("--context", context, "dialplan context for calls (default from-internal)");
+  app.add_option("--channel", channel, "channel template (default Local/{from}@{context})");
+  app.add_option("--auth", auth, "login method: plain or md5 (default plain)");
+  app.add_flag("-v,--verbose", verbose, "log the AMI exchange (secrets redacted) on stderr");
+  app.set_version_flag("--version", std::string("eecall ") + "0.1.0");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? 0 : static_cast<int>(ExitStatus::bad_input);
+  }
+  if (verbose) spdlog::set_level(spdlog::level::debug);
+
+  auto format = parse_format(format_name);
+  if (!format) {
+    err << "eecall: --format must be xml, json or text\n";
+    return static_cast<int>(ExitStatus::bad_input);
+  }
+
+  auto settings = settings_from_environment(env);
+  auto fail_usage = [&](const Failure& f) {
+    err << "eecall: " << f.message << "\n";
+    return static_cast<int>(ExitStatus::bad_input);
+  };
+  if (!settings) return fail_usage(settings.failure());
+  if (!timeout.empty()) {
+    auto t = parse_timeout(timeout);
+    if (!t) return fail_usage(t.failure());
+    settings.value().total_timeout = t.value();
+    settings.value().step_timeout = std::min(ami::ClientSettings{}.step_timeout, t.value());
+  }
+  if (!context.empty()) {
+    auto c = check_context(context);
+    if (!c) return fail_usage(c.failure());
+    settings.value().call.context = c.value();
+  }
+  if (!channel.empty()) {
+    auto c = check_channel_template(channel);
+    if (!c) return fail_usage(c.failure());
+    settings.value().call.channel_template = c.value();
+  }
+  if (!auth.empty()) {
+    auto a = parse_auth(auth);
+    if (!a) return fail_usage(a.failure());
+    settings.value().auth = a.value();
+  }
+
+  Params params = parse_query_string(query);
+  for (const auto& [name, value] : given) set_param(params, name, value);
+  const bool has_secret = std::any_of(params.begin(), params.end(), [](const auto& p) {
+    return p.first == "secret" && !p.second.empty();
+  });
+  if (!has_secret) {
+    if (auto s = lookup(env, "EECALL_SECRET")) set_param(params, "secret", *s);
+  }
+
+  const auto outcome = handle(params, settings.value(), executor);
+  out << render(outcome, *format);
+  out.flush();
+  return exit_status(outcome.error);
+}
+
+}  // namespace eecall::front

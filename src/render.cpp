@@ -1,0 +1,130 @@
+#include "eecall/render.hpp"
+
+#include <nlohmann/json.hpp>
+#include <tinyxml2.h>
+
+#include "eecall/text.hpp"
+
+namespace eecall {
+
+namespace {
+
+bool is_bad_input(ErrorCode code) {
+  return code == ErrorCode::missing_parameter || code == ErrorCode::invalid_parameter;
+}
+
+// Text that reaches an answer may come from a broken peer: keep it valid UTF-8 and free of
+// control characters, which XML 1.0 cannot carry at all.
+std::string printable(std::string_view raw) {
+  std::string s = text::is_valid_utf8(raw) ? std::string(raw) : text::to_utf8(raw).value_or("");
+  if (s.empty() && !raw.empty()) {
+    for (const char c : raw) s.push_back(static_cast<unsigned char>(c) < 0x80 ? c : '?');
+  }
+  for (auto& c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = ' ';
+  }
+  return s;
+}
+
+struct Fields {
+  int result;
+  std::string action;
+  std::string error;
+  std::string message;
+  std::string subject_name;  // "parameter" or "step"
+  std::string subject;
+  std::string action_id;
+  long long elapsed_ms;
+};
+
+Fields fields_of(const Outcome& o) {
+  Fields f;
+  f.result = o.ok() ? 1 : 0;
+  f.action = o.action ? std::string(action_name(*o.action)) : std::string();
+  f.error = o.ok() ? std::string() : std::string(error_name(o.error));
+  f.message = printable(o.message);
+  f.subject_name = is_bad_input(o.error) ? "parameter" : "step";
+  f.subject = o.ok() ? std::string() : printable(o.subject);
+  f.action_id = printable(o.action_id);
+  f.elapsed_ms = static_cast<long long>(o.elapsed.count());
+  return f;
+}
+
+}  // namespace
+
+std::optional<Format> parse_format(std::string_view name) noexcept {
+  if (text::iequals(name, "xml")) return Format::xml;
+  if (text::iequals(name, "json")) return Format::json;
+  if (text::iequals(name, "text")) return Format::text;
+  return std::nullopt;
+}
+
+std::string_view content_type(Format format) noexcept {
+  switch (format) {
+    case Format::json: return "application/json";
+    case Format::text: return "text/plain; charset=utf-8";
+    case Format::xml: break;
+  }
+  return "text/xml; charset=utf-8";
+}
+
+std::string render_xml(const Outcome& outcome) {
+  const auto f = fields_of(outcome);
+  tinyxml2::XMLPrinter printer(nullptr, /*compact=*/true);
+  printer.PushDeclaration(R"(xml version="1.0" encoding="UTF-8")");
+  printer.OpenElement("eecall", true);
+  auto element = [&](const char* name, const std::string& value) {
+    printer.OpenElement(name, true);
+    printer.PushText(value.c_str());
+    printer.CloseElement(true);
+  };
+  printer.OpenElement("result", true);
+  printer.PushText(f.result);
+  printer.CloseElement(true);
+  if (!f.action.empty()) element("action", f.action);
+  if (!f.error.empty()) element("error", f.error);
+  element("message", f.message);
+  if (!f.subject.empty()) element(f.subject_name.c_str(), f.subject);
+  if (!f.action_id.empty()) element("action_id", f.action_id);
+  printer.OpenElement("elapsed_ms", true);
+  printer.PushText(static_cast<int64_t>(f.elapsed_ms));
+  printer.CloseElement(true);
+  printer.CloseElement(true);
+  return std::string(printer.CStr()) + "\n";
+}
+
+std::string render_json(const Outcome& outcome) {
+  const auto f = fields_of(outcome);
+  nlohmann::ordered_json j;
+  j["result"] = f.result;
+  if (!f.action.empty()) j["action"] = f.action;
+  if (!f.error.empty()) j["error"] = f.error;
+  j["message"] = f.message;
+  if (!f.subject.empty()) j[f.subject_name] = f.subject;
+  if (!f.action_id.empty()) j["action_id"] = f.action_id;
+  j["elapsed_ms"] = f.elapsed_ms;
+  return j.dump() + "\n";
+}
+
+std::string render_text(const Outcome& outcome) {
+  const auto f = fields_of(outcome);
+  std::string line = outcome.ok() ? "OK" : "FAILED";
+  if (!f.action.empty()) line += " " + f.action;
+  if (!f.error.empty()) line += " " + f.error;
+  if (!f.subject.empty()) line += " (" + f.subject_name + " " + f.subject + ")";
+  line += ": " + f.message;
+  line += " [" + std::to_string(f.elapsed_ms) + " ms]\n";
+  return line;
+}
+
+std::string render(const Outcome& outcome, Format format) {
+  switch (format) {
+    case Format::json: return render_json(outcome);
+    case Format::text: return render_text(outcome);
+    case Format::xml: break;
+  }
+  return render_xml(outcome);
+}
+
+}  // namespace eecall
