@@ -1,0 +1,42 @@
+// Command line of eecall-ami-sim (see --help, written in options.cpp).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "outcome.hpp"
+#include "permissions.hpp"
+
+namespace eecall::sim {
+
+/// Deliberate misbehaviour, to test how a client copes.
+enum class Fault { none, no_banner, close_after_banner, stall_action, close_mid_reply, slow_logoff };
+
+struct User {
+  std::string name;
+  std::string secret;  // compared with strcmp, so an empty secret matches a missing Secret
+  ClassMask write = 0;
+};
+
+struct Options {
+  std::string listen = "127.0.0.1";
+  std::uint16_t port = 5038;
+  std::vector<User> users;
+  std::string log_path;  // empty: no log
+  std::string banner = "Asterisk Call Manager/9.0.0";
+  std::chrono::milliseconds auth_delay{1000};
+  std::chrono::milliseconds event_delay{100};
+  Outcome outcome = Outcome::answered;
+  Fault fault = Fault::none;
+  bool broadcast_events = false;  // call events to every connection, as Asterisk does
+  std::chrono::seconds max_seconds{0};  // 0: run until SIGTERM/SIGINT
+};
+
+/// Parses argv. Returns the options, or the exit status when the program must stop now
+/// (--help printed: 0; usage error printed on stderr: non-zero).
+std::variant<Options, int> parse_options(int argc, char** argv);
+
+}  // namespace eecall::sim

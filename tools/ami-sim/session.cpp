@@ -1,0 +1,193 @@
+#include "session.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "eecall/text.hpp"
+#include "replies.hpp"
+
+namespace eecall::sim {
+
+namespace {
+
+enum class Kind { login, logoff, challenge, ping, events, originate, message_send, not_simulated };
+
+struct ActionEntry {
+  std::string_view name;
+  ClassMask authority;  // write class needed; 0 = anyone logged in
+  Kind kind;
+};
+
+// The actions this simulator knows, with their registration authority in Asterisk 20.
+constexpr std::array<ActionEntry, 8> actions{{
+    {"Login", 0, Kind::login},
+    {"Logoff", 0, Kind::logoff},
+    {"Challenge", 0, Kind::challenge},
+    {"Ping", 0, Kind::ping},
+    {"Events", 0, Kind::events},
+    {"Originate", flag::originate, Kind::originate},
+    {"MessageSend", flag::message, Kind::message_send},
+    {"Command", flag::command, Kind::not_simulated},
+}};
+
+const ActionEntry* find_action(std::string_view name) {
+  for (const auto& a : actions) {
+    if (text::iequals(a.name, name)) return &a;
+  }
+  return nullptr;
+}
+
+// __astman_get_header(m, "Action", GET_HEADER_SKIP_EMPTY).
+std::string_view action_of(const ami::Message& m) {
+  for (const auto& h : m.headers()) {
+    if (text::iequals(h.name, "Action") && !h.value.empty()) return h.value;
+  }
+  return {};
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, World& world, int id)
+    : socket_(std::move(socket)), world_(world), id_(id), outbox_(socket_) {}
+
+void Session::start(const std::shared_ptr<Session>& self) {
+  auto& sessions = self->world_.sessions;
+  std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+  sessions.push_back(self);
+  asio::co_spawn(self->socket_.get_executor(), write_loop(self), asio::detached);
+  asio::co_spawn(self->socket_.get_executor(), read_loop(self), asio::detached);
+}
+
+awaitable<void> Session::write_loop(std::shared_ptr<Session> self) { co_await self->outbox_.run(); }
+
+awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
+  const Fault fault = self->world_.options.fault;
+  if (fault != Fault::no_banner) self->outbox_.send(self->world_.options.banner + "\r\n");
+  if (fault == Fault::close_after_banner) {
+    self->outbox_.close_after_flush();
+    co_return;
+  }
+  std::array<char, 8192> buffer{};
+  bool open = true;
+  while (open && !self->outbox_.closing()) {
+    boost::system::error_code ec;
+    const std::size_t n = co_await self->socket_.async_read_some(
+        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    self->reader_.feed(std::string_view(buffer.data(), n));
+    while (open) {
+      auto next = self->reader_.next();
+      if (!next) {
+        std::fprintf(stderr, "eecall-ami-sim: connection %d: %s; closing\n", self->id_,
+                     next.failure().message.c_str());
+        open = false;
+        break;
+      }
+      if (!next.value()) break;
+      const Request request = std::move(*next.value());
+      self->world_.log.received(self->id_, request.raw);
+      open = co_await self->handle(request);
+    }
+  }
+  self->world_.log.received(self->id_, self->reader_.take_unreturned());
+  self->outbox_.close_after_flush();
+}
+
+awaitable<void> Session::publish_later(std::shared_ptr<Session> self,
+                                       std::chrono::milliseconds delay, ami::Message event) {
+  co_await sleep_for(delay);
+  self->publish(event);
+}
+
+void Session::send(const ami::Message& message) { outbox_.send(wire(message)); }
+
+void Session::send_event(const ami::Message& event, ClassMask category) {
+  // process_events(): readperm is "all" for every simulated user.
+  if (authenticated_ && (send_events_ & category) == category) send(event);
+}
+
+void Session::publish(const ami::Message& event) {
+  if (!world_.options.broadcast_events) {
+    send_event(event, flag::call);
+    return;
+  }
+  for (const auto& weak : world_.sessions) {
+    if (const auto session = weak.lock()) session->send_event(event, flag::call);
+  }
+}
+
+awaitable<bool> Session::handle(const Request& request) {
+  const Fault fault = world_.options.fault;
+  if (fault == Fault::no_banner || stalled_) co_return true;
+  if (authenticated_ && fault == Fault::stall_action) co_return true;
+  if (authenticated_ && fault == Fault::close_mid_reply) {
+    outbox_.send("Response: Success\r\n");
+    co_return false;
+  }
+  switch (request.status) {
+    case Request::Status::too_many_lines:
+      send(reply(request.message, "Error", "Too many lines in message or allocation failure"));
+      co_return true;
+    case Request::Status::line_too_long:
+      send(reply(request.message, "Error", "Failed to parse message: line too long"));
+      co_return true;
+    case Request::Status::ok:
+      break;
+  }
+  co_return co_await process(request.message);
+}
+
+awaitable<bool> Session::process(const ami::Message& request) {
+  const std::string_view action = action_of(request);
+  if (action.empty()) {
+    send(reply(request, "Error", "Missing action in request"));
+    co_return true;
+  }
+  if (!authenticated_ && !text::iequals(action, "Login") && !text::iequals(action, "Logoff") &&
+      !text::iequals(action, "Challenge")) {
+    send(reply(request, "Error", "Permission denied"));
+    co_return true;
+  }
+  const ActionEntry* entry = find_action(action);
+  if (entry == nullptr) {
+    std::string unknown = "Invalid/unknown command: " + std::string(action) +
+                          ". Use Action: ListCommands to show available commands.";
+    if (unknown.size() > 511) unknown.resize(511);  // snprintf(buf[512])
+    send(reply(request, "Error", unknown));
+    co_return true;
+  }
+  const ClassMask write = user_ != nullptr ? user_->write : 0;
+  if (entry->authority != 0 && (write & entry->authority) == 0) {
+    send(reply(request, "Error", "Permission denied"));
+    co_return true;
+  }
+  switch (entry->kind) {
+    case Kind::login:
+      co_return co_await login(request);
+    case Kind::logoff:
+      if (world_.options.fault == Fault::slow_logoff) co_return true;
+      send(reply(request, "Goodbye", "Thanks for all the fish."));
+      co_return false;
+    case Kind::challenge:
+      challenge(request);
+      break;
+    case Kind::ping:
+      ping(request);
+      break;
+    case Kind::events:
+      events(request);
+      break;
+    case Kind::originate:
+      co_await originate(request);
+      break;
+    case Kind::message_send:
+      message_send(request);
+      break;
+    case Kind::not_simulated:
+      send(reply(request, "Error", "Not simulated by eecall-ami-sim"));
+      break;
+  }
+  co_return true;
+}
+
+}  // namespace eecall::sim
