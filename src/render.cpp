@@ -24,6 +24,10 @@ std::string printable(std::string_view raw) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) c = ' ';
   }
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: replace them with U+FFFD.
+  for (auto pos = s.find("\xEF\xBF"); pos != std::string::npos; pos = s.find("\xEF\xBF", pos + 3)) {
+    if (pos + 2 < s.size() && (s[pos + 2] == '\xBE' || s[pos + 2] == '\xBF')) s[pos + 2] = '\xBD';
+  }
   return s;
 }
 

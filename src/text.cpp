@@ -98,12 +98,15 @@ bool is_host_name(std::string_view value) noexcept {
   if (value.empty() || value.size() > 253) return false;
   if (value.back() == '.') value.remove_suffix(1);  // fully qualified form
   std::size_t label = 0;
+  bool numeric_label = true;
   char prev = '.';
   for (const char c : value) {
     if (c == '.') {
       if (label == 0 || prev == '-') return false;
       label = 0;
+      numeric_label = true;
     } else {
+      if (c < '0' || c > '9') numeric_label = false;
       const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
       if (!alnum && c != '-') return false;
       if (c == '-' && label == 0) return false;
@@ -111,7 +114,9 @@ bool is_host_name(std::string_view value) noexcept {
     }
     prev = c;
   }
-  return label > 0 && prev != '-';
+  // RFC 1123 2.1: the top label is never all-numeric, so `1.2.3.4`-like strings that are not
+  // valid IPv4 (`256.1.1.1`, octal-looking `010`) are refused rather than resolved.
+  return label > 0 && prev != '-' && !numeric_label;
 }
 
 std::string base64_encode(std::string_view bytes) {

@@ -17,7 +17,8 @@ void Parser::feed(std::string_view bytes) {
 std::optional<std::string_view> Parser::take_line(Failure& failure) {
   const auto end = buffer_.find('\n', pos_);
   if (end == std::string::npos) {
-    if (buffer_.size() - pos_ > limits_.max_line) {
+    // + 1: a line of max_line bytes may have its CR here and its LF still on the way.
+    if (buffer_.size() - pos_ > limits_.max_line + 1) {
       failure = {ErrorCode::protocol_error,
                  "the AMI server sent a line longer than " + std::to_string(limits_.max_line) +
                      " bytes",
@@ -57,7 +58,9 @@ Result<std::optional<Message>> Parser::next_message() {
     auto line = take_line(failure);
     if (!failure.message.empty()) return *(failed_ = failure);
     if (!line) return std::optional<Message>{};
-    if (partial_bytes_ > limits_.max_message || partial_.headers().size() >= limits_.max_headers) {
+    const bool header_line = !line->empty();
+    if (partial_bytes_ > limits_.max_message ||
+        (header_line && partial_.headers().size() >= limits_.max_headers)) {
       return *(failed_ = Failure{ErrorCode::protocol_error,
                                  "the AMI server sent a message larger than " +
                                      std::to_string(limits_.max_message) + " bytes or " +
@@ -73,7 +76,8 @@ Result<std::optional<Message>> Parser::next_message() {
     }
     const auto colon = line->find(':');
     if (colon == std::string_view::npos) {
-      partial_.add(std::string(*line), {});  // kept, never matches a lookup with ':'
+      // Kept (raw text as the value) under an empty name, so no lookup ever matches it.
+      partial_.add({}, std::string(*line));
       continue;
     }
     auto value = line->substr(colon + 1);

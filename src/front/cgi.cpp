@@ -3,9 +3,9 @@
 #include <cgicc/CgiInput.h>
 #include <cgicc/Cgicc.h>
 
+#include <algorithm>
 #include <istream>
 #include <ostream>
-#include <sstream>
 
 #include "eecall/front/settings.hpp"
 #include "eecall/log.hpp"
@@ -20,16 +20,18 @@ namespace {
 // state and tests can run the CGI path in-process.
 class Input final : public cgicc::CgiInput {
  public:
-  Input(const Environment& env, std::istream& in) : env_(env), in_(in) {}
+  Input(const Environment& env, std::string_view body) : env_(env), body_(body) {}
   size_t read(char* data, size_t length) override {
-    in_.read(data, static_cast<std::streamsize>(length));
-    return static_cast<size_t>(in_.gcount());
+    const auto n = std::min(length, body_.size());
+    std::copy_n(body_.data(), n, data);
+    body_.remove_prefix(n);
+    return n;
   }
   std::string getenv(const char* name) override { return lookup(env_, name).value_or(""); }
 
  private:
   const Environment& env_;
-  std::istream& in_;
+  std::string_view body_;
 };
 
 double media_quality(std::string_view accept, std::initializer_list<std::string_view> types) {
@@ -87,52 +89,57 @@ bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").ha
 
 int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor) {
   Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
+  auto answer_refusal = [&](ErrorCode code, std::string message, std::string subject) {
+    auto o = refused(code, std::move(message), std::move(subject));
+    log::request_done(nullptr, o);
+    write_answer(out, o, format);
+    return 0;
+  };
   try {
-    // A body larger than any real request is refused unread (cgicc would buffer all of it).
+    // The body is read here, bounded, before cgicc sees it: a huge CONTENT_LENGTH is refused
+    // unread, and a body shorter than announced is the client's error, not ours.
+    std::string body;
     if (auto length = lookup(env, "CONTENT_LENGTH"); length && !length->empty()) {
       char* end = nullptr;
       const auto n = std::strtoull(length->c_str(), &end, 10);
       if (*end != '\0' || n > max_post_bytes) {
-        auto o = refused(ErrorCode::invalid_parameter,
-                         "request body larger than " + std::to_string(max_post_bytes) + " bytes",
-                         "body");
-        log::request_done(nullptr, o);
-        write_answer(out, o, format);
-        return 0;
+        return answer_refusal(ErrorCode::invalid_parameter,
+                              "request body larger than " + std::to_string(max_post_bytes) + " bytes",
+                              "body");
+      }
+      body.resize(static_cast<std::size_t>(n));
+      in.read(body.data(), static_cast<std::streamsize>(n));
+      if (static_cast<std::size_t>(in.gcount()) != body.size()) {
+        return answer_refusal(ErrorCode::invalid_parameter,
+                              "request body shorter than its CONTENT_LENGTH", "body");
       }
     }
-    Input input(env, in);
+    Input input(env, body);
     cgicc::Cgicc cgi(&input);
     Params params;
     for (const auto& entry : cgi.getElements()) params.emplace_back(entry.getName(), entry.getValue());
 
-    for (const auto& [name, value] : params) {
-      if (name != "format" || value.empty()) continue;
-      if (auto chosen = parse_format(value)) {
-        format = *chosen;
-      } else {
-        auto o = refused(ErrorCode::invalid_parameter, "format must be xml, json or text", "format");
-        log::request_done(nullptr, o);
-        write_answer(out, o, format);
-        return 0;
+    const auto format_param = std::find_if(params.begin(), params.end(), [](const auto& p) {
+      return p.first == "format" && !p.second.empty();
+    });
+    if (format_param != params.end()) {
+      auto chosen = parse_format(format_param->second);
+      if (!chosen) {
+        return answer_refusal(ErrorCode::invalid_parameter, "format must be xml, json or text", "format");
       }
-      break;
+      format = *chosen;
     }
 
     auto settings = settings_from_environment(env);
     if (!settings) {
       // The admin's configuration is wrong, not the request.
-      auto o = refused(ErrorCode::internal_error, "server misconfigured: " + settings.failure().message,
-                       settings.failure().subject);
-      log::request_done(nullptr, o);
-      write_answer(out, o, format);
-      return 0;
+      return answer_refusal(ErrorCode::internal_error,
+                            "server misconfigured: " + settings.failure().message,
+                            settings.failure().subject);
     }
     write_answer(out, handle(params, settings.value(), executor), format);
   } catch (const std::exception& e) {
-    auto o = refused(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
-    log::request_done(nullptr, o);
-    write_answer(out, o, format);
+    return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
   }
   return 0;
 }

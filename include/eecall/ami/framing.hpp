@@ -2,7 +2,7 @@
 //
 // Reading follows Asterisk's own get_input()/do_message(): lines end with CRLF or a bare LF,
 // an empty line ends a message, leading blanks of a value are skipped, trailing ones kept,
-// a line without ':' is kept with an empty value but never matches a lookup.
+// a line without ':' is kept (empty name, the raw line as value) but never matches a lookup.
 // Writing refuses anything that Asterisk would read differently from what we meant.
 #pragma once
 

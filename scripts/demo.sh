@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up eecall (Debian packages, build) and runs the old eeCall.php README's three scenarios
+# through eecall's CGI interface, exactly as a web server would start it.
+#
+# With no PBX named, the PBX is the project's AMI simulator on 127.0.0.1.
+# To use a real Asterisk/FreePBX instead:
+#   EECALL_PBX=192.0.2.10 EECALL_USER=eedomus EECALL_SECRET=xxx ./scripts/demo.sh
+# Optional: EECALL_PORT (5038), DEMO_PHONE (100), DEMO_TARGET (291),
+#           DEMO_EXTERNAL (0240404040), DEMO_DRV (sip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/build.sh
+
+phone=${DEMO_PHONE:-100}
+target=${DEMO_TARGET:-291}
+external=${DEMO_EXTERNAL:-0240404040}
+drv=${DEMO_DRV:-sip}
+
+if [ -z "${EECALL_PBX:-}" ]; then
+  fifo=$(mktemp -u)
+  mkfifo "$fifo"
+  build/eecall-ami-sim --listen 127.0.0.1 --port 0 --max-seconds 120 >"$fifo" &
+  sim_pid=$!
+  trap 'kill "$sim_pid" 2>/dev/null || true; rm -f "$fifo"' EXIT
+  read -r ready <"$fifo"
+  host=127.0.0.1
+  port=${ready##*:}
+  user=eedomus
+  secret=s3cret
+  echo "PBX: the project's AMI simulator ($ready)"
+else
+  host=$EECALL_PBX
+  port=${EECALL_PORT:-5038}
+  user=${EECALL_USER:?set EECALL_USER}
+  secret=${EECALL_SECRET:?set EECALL_SECRET}
+  echo "PBX: $host:$port as AMI user $user"
+fi
+
+status=0
+scenario() {
+  local title=$1 query=$2
+  echo
+  echo "== $title"
+  echo "   GET /cgi-bin/eecall?${query/secret=$secret/secret=***}"
+  local out
+  out=$(env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET SERVER_PROTOCOL=HTTP/1.1 \
+        SCRIPT_NAME=/cgi-bin/eecall REMOTE_ADDR=127.0.0.1 QUERY_STRING="$query" build/eecall)
+  printf '%s\n' "$out" | sed 's/^/   /'
+  case "$out" in *"<result>1</result>"*) ;; *) status=1 ;; esac
+}
+
+base="ip=$host&port=$port&user=$user&secret=$secret"
+scenario "1. ring phone $phone, then connect it to $target" "$base&from=$phone&to=$target&msg=&drv="
+scenario "2. ring number $external, then connect it to $target" "$base&from=$external&to=$target&msg=&drv="
+scenario "3. text message to phone $phone" \
+  "$base&from=eedomus&to=$phone&msg=Alerte%20d%E9bordement%20cuve&drv=$drv"
+echo
+if [ $status -eq 0 ]; then echo "All three scenarios answered result 1."; else echo "A scenario failed (see above)."; fi
+exit $status

@@ -1,0 +1,313 @@
+// Rendering an Outcome: the XML eeDomus reads with XPath, the same fields in JSON, a text line.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <tinyxml2.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+#include "eecall/render.hpp"
+#include "eecall/text.hpp"
+
+namespace eecall {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+const std::string xml_prefix = R"(<?xml version="1.0" encoding="UTF-8"?><eecall>)";
+
+Outcome success() {
+  Outcome o;
+  o.action = ActionKind::call;
+  o.message = "Originate successfully queued";
+  o.action_id = "eecall-1f2e3d-2";
+  o.elapsed = 42ms;
+  return o;
+}
+
+Outcome failure(ErrorCode code, std::string message, std::string subject = {}) {
+  Outcome o;
+  o.action = ActionKind::message;
+  o.error = code;
+  o.message = std::move(message);
+  o.subject = std::move(subject);
+  o.elapsed = 1234ms;
+  return o;
+}
+
+// Every character allowed by the XML 1.0 `Char` production, decoded from UTF-8.
+bool only_xml_chars(const std::string& s) {
+  if (!text::is_valid_utf8(s)) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = 0;
+    std::size_t len = 1;
+    if (c < 0x80) {
+      cp = c;
+    } else if (c < 0xE0) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if (c < 0xF0) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else {
+      len = 4;
+      cp = c & 0x07u;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    }
+    const bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                    (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+    if (!ok) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The children of <eecall> as name -> text, after a real XML parse. Fails the test when the
+// document is not well-formed or not what eeDomus expects.
+std::map<std::string, std::string> xml_fields(const std::string& xml) {
+  std::map<std::string, std::string> fields;
+  EXPECT_TRUE(only_xml_chars(xml)) << ::testing::PrintToString(xml);
+  tinyxml2::XMLDocument doc;
+  if (doc.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS) {
+    ADD_FAILURE() << "not well-formed XML: " << doc.ErrorStr() << "\n" << xml;
+    return fields;
+  }
+  const auto* root = doc.RootElement();
+  if (root == nullptr || std::string(root->Name()) != "eecall") {
+    ADD_FAILURE() << "root element is not <eecall>: " << xml;
+    return fields;
+  }
+  for (const auto* e = root->FirstChildElement(); e != nullptr; e = e->NextSiblingElement()) {
+    EXPECT_EQ(e->FirstChildElement(), nullptr) << "nested element in " << e->Name();
+    EXPECT_FALSE(fields.count(e->Name())) << "duplicate element " << e->Name();
+    fields[e->Name()] = e->GetText() == nullptr ? "" : e->GetText();
+  }
+  return fields;
+}
+
+nlohmann::json json_of(const std::string& text) {
+  EXPECT_TRUE(nlohmann::json::accept(text)) << text;
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+// --- XML -------------------------------------------------------------------------------------
+
+TEST(RenderXml, SuccessHasTheExactPrefixEeDomusReads) {
+  const auto xml = render_xml(success());
+  EXPECT_EQ(xml.rfind(xml_prefix + "<result>1</result>", 0), 0u) << xml;
+  EXPECT_EQ(xml.substr(xml.size() - 10), "</eecall>\n");
+}
+
+TEST(RenderXml, SuccessFields) {
+  const auto fields = xml_fields(render_xml(success()));
+  EXPECT_EQ(fields.at("result"), "1");
+  EXPECT_EQ(fields.at("action"), "call");
+  EXPECT_EQ(fields.at("message"), "Originate successfully queued");
+  EXPECT_EQ(fields.at("action_id"), "eecall-1f2e3d-2");
+  EXPECT_EQ(fields.at("elapsed_ms"), "42");
+  EXPECT_EQ(fields.count("error"), 0u);
+}
+
+TEST(RenderXml, FailureFields) {
+  const auto xml = render_xml(failure(ErrorCode::auth_failed, "Authentication failed", "login"));
+  EXPECT_EQ(xml.rfind(xml_prefix + "<result>0</result>", 0), 0u) << xml;
+  const auto fields = xml_fields(xml);
+  EXPECT_EQ(fields.at("result"), "0");
+  EXPECT_EQ(fields.at("error"), "auth_failed");
+  EXPECT_EQ(fields.at("action"), "message");
+  EXPECT_EQ(fields.at("message"), "Authentication failed");
+  EXPECT_EQ(fields.at("elapsed_ms"), "1234");
+}
+
+TEST(RenderXml, EveryErrorCodeByName) {
+  for (auto code : {ErrorCode::missing_parameter, ErrorCode::invalid_parameter,
+                    ErrorCode::resolve_failed, ErrorCode::connect_failed, ErrorCode::timeout,
+                    ErrorCode::not_asterisk, ErrorCode::auth_failed, ErrorCode::permission_denied,
+                    ErrorCode::action_failed, ErrorCode::protocol_error}) {
+    const auto fields = xml_fields(render_xml(failure(code, "x")));
+    EXPECT_EQ(fields.at("result"), "0");
+    EXPECT_EQ(fields.at("error"), std::string(error_name(code)));
+  }
+}
+
+TEST(RenderXml, BadInputNamesTheParameterTimeoutNamesTheStep) {
+  const auto bad = xml_fields(render_xml(failure(ErrorCode::invalid_parameter, "bad to", "to")));
+  EXPECT_EQ(bad.at("parameter"), "to");
+  const auto slow = xml_fields(render_xml(failure(ErrorCode::timeout, "no answer", "login")));
+  EXPECT_EQ(slow.at("step"), "login");
+}
+
+TEST(RenderXml, UnknownActionIsLeftOut) {
+  Outcome o = failure(ErrorCode::invalid_parameter, "format must be xml, json or text", "format");
+  o.action.reset();
+  const auto fields = xml_fields(render_xml(o));
+  EXPECT_EQ(fields.count("action"), 0u);
+  EXPECT_EQ(fields.at("error"), "invalid_parameter");
+}
+
+TEST(RenderXml, MarkupInTextIsEscaped) {
+  Outcome o = failure(ErrorCode::action_failed, "Extension <291> & \"co\" > 'x' ]]>", "originate");
+  o.action_id = "<id&>";
+  const auto xml = render_xml(o);
+  EXPECT_EQ(xml.find("<291>"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<id&>"), std::string::npos) << xml;
+  const auto fields = xml_fields(xml);
+  EXPECT_EQ(fields.at("message"), "Extension <291> & \"co\" > 'x' ]]>");
+  EXPECT_EQ(fields.at("action_id"), "<id&>");
+}
+
+TEST(RenderXml, ControlCharactersNeverMakeInvalidXml) {
+  std::string nasty = "Internal failure\n\r\x01\x02\x08\x0b\x0c\x1b[31m\x7f end";
+  nasty += '\0';
+  nasty += "after nul";
+  const auto o = failure(ErrorCode::action_failed, nasty, "message\x01");
+  const auto xml = render_xml(o);
+  const auto fields = xml_fields(xml);
+  EXPECT_NE(fields.at("message").find("Internal failure"), std::string::npos);
+  for (const char c : fields.at("message")) {
+    EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << int(c);
+  }
+}
+
+TEST(RenderXml, InvalidUtf8FromTheServerNeverMakesInvalidXml) {
+  for (const std::string& raw :
+       {"Erreur d\xe9" "bordement"s, "\xff\xfe\xfd"s, "trunc\xc3"s, "\xed\xa0\x80 surrogate"s,
+        "\xc0\x80 overlong"s, "\x81\x8d\x8f undefined cp1252"s}) {
+    const auto xml = render_xml(failure(ErrorCode::action_failed, raw, "originate"));
+    const auto fields = xml_fields(xml);
+    EXPECT_TRUE(fields.count("message")) << xml;
+  }
+  // Latin-1 from a server is shown as the text it meant.
+  const auto fields = xml_fields(render_xml(failure(ErrorCode::action_failed, "d\xe9j\xe0 vu")));
+  EXPECT_EQ(fields.at("message"), "d\xc3\xa9j\xc3\xa0 vu");
+}
+
+TEST(RenderXml, NonCharactersFromTheServerNeverMakeInvalidXml) {
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML characters.
+  const auto xml = render_xml(failure(ErrorCode::action_failed, "a\xef\xbf\xbe" "b\xef\xbf\xbf" "c"));
+  const auto fields = xml_fields(xml);
+  EXPECT_EQ(fields.at("message").front(), 'a');
+  EXPECT_EQ(fields.at("message").back(), 'c');
+}
+
+TEST(RenderXml, Utf8IsKept) {
+  const auto fields =
+      xml_fields(render_xml(failure(ErrorCode::action_failed, "d\xc3\xa9" "bordement \xe2\x82\xac \xf0\x9f\x9a\xb0")));
+  EXPECT_EQ(fields.at("message"), "d\xc3\xa9" "bordement \xe2\x82\xac \xf0\x9f\x9a\xb0");
+}
+
+// --- JSON ------------------------------------------------------------------------------------
+
+TEST(RenderJson, SuccessFields) {
+  const auto text = render_json(success());
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.find('\n'), text.size() - 1);
+  const auto j = json_of(text);
+  EXPECT_EQ(j.at("result"), 1);
+  EXPECT_EQ(j.at("action"), "call");
+  EXPECT_EQ(j.at("message"), "Originate successfully queued");
+  EXPECT_EQ(j.at("action_id"), "eecall-1f2e3d-2");
+  EXPECT_EQ(j.at("elapsed_ms"), 42);
+  EXPECT_FALSE(j.contains("error"));
+}
+
+TEST(RenderJson, FailureFields) {
+  const auto j = json_of(render_json(failure(ErrorCode::timeout, "no answer in 5000 ms", "login")));
+  EXPECT_EQ(j.at("result"), 0);
+  EXPECT_EQ(j.at("error"), "timeout");
+  EXPECT_EQ(j.at("action"), "message");
+  EXPECT_EQ(j.at("step"), "login");
+  EXPECT_EQ(j.at("message"), "no answer in 5000 ms");
+  EXPECT_EQ(j.at("elapsed_ms"), 1234);
+}
+
+TEST(RenderJson, SameFieldsAsXml) {
+  Outcome with_id = failure(ErrorCode::action_failed, "Extension does not exist.", "originate");
+  with_id.action_id = "x1";
+  for (const auto& o : {success(), with_id,
+                        failure(ErrorCode::missing_parameter, "missing to", "to"),
+                        failure(ErrorCode::connect_failed, "Connection refused")}) {
+    const auto xml = xml_fields(render_xml(o));
+    const auto j = json_of(render_json(o));
+    std::set<std::string> json_keys;
+    for (const auto& [key, value] : j.items()) {
+      json_keys.insert(key);
+      ASSERT_TRUE(xml.count(key)) << key;
+      const std::string as_text = value.is_string() ? value.get<std::string>() : value.dump();
+      EXPECT_EQ(as_text, xml.at(key)) << key;
+    }
+    std::set<std::string> xml_keys;
+    for (const auto& [key, value] : xml) xml_keys.insert(key);
+    EXPECT_EQ(json_keys, xml_keys);
+  }
+}
+
+TEST(RenderJson, EscapingAndBrokenTextStillParse) {
+  const std::string raw = "quote \" backslash \\ <tag> \x01\n\xff\xfe";
+  const auto text = render_json(failure(ErrorCode::action_failed, raw));
+  const auto j = json_of(text);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_NE(j.at("message").get<std::string>().find("quote \" backslash \\ <tag>"),
+            std::string::npos);
+  EXPECT_EQ(text.find('\n'), text.size() - 1);
+}
+
+// --- Text ------------------------------------------------------------------------------------
+
+TEST(RenderText, SuccessLine) {
+  const auto line = render_text(success());
+  EXPECT_EQ(line.rfind("OK call", 0), 0u) << line;
+  EXPECT_NE(line.find("Originate successfully queued"), std::string::npos) << line;
+  EXPECT_NE(line.find("42"), std::string::npos) << line;
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
+}
+
+TEST(RenderText, FailureLineNamesTheCode) {
+  const auto line = render_text(failure(ErrorCode::permission_denied, "Permission denied", "message"));
+  EXPECT_EQ(line.rfind("FAILED", 0), 0u) << line;
+  EXPECT_NE(line.find("permission_denied"), std::string::npos) << line;
+  EXPECT_NE(line.find("Permission denied"), std::string::npos) << line;
+}
+
+TEST(RenderText, AlwaysOneLine) {
+  const auto line = render_text(failure(ErrorCode::action_failed, "Internal failure\n\r\nX\rY"));
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
+  EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+}
+
+// --- Formats ---------------------------------------------------------------------------------
+
+TEST(Format, ParseFormatAnyCase) {
+  EXPECT_EQ(parse_format("xml"), Format::xml);
+  EXPECT_EQ(parse_format("XML"), Format::xml);
+  EXPECT_EQ(parse_format("json"), Format::json);
+  EXPECT_EQ(parse_format("Json"), Format::json);
+  EXPECT_EQ(parse_format("text"), Format::text);
+  EXPECT_EQ(parse_format("TEXT"), Format::text);
+  EXPECT_FALSE(parse_format("").has_value());
+  EXPECT_FALSE(parse_format("bogus").has_value());
+  EXPECT_FALSE(parse_format("xml ").has_value());
+  EXPECT_FALSE(parse_format("html").has_value());
+}
+
+TEST(Format, ContentTypes) {
+  EXPECT_EQ(content_type(Format::xml), "text/xml; charset=utf-8");
+  EXPECT_EQ(content_type(Format::json), "application/json");
+  EXPECT_EQ(content_type(Format::text), "text/plain; charset=utf-8");
+}
+
+TEST(Format, RenderDispatches) {
+  const auto o = failure(ErrorCode::timeout, "slow", "banner");
+  EXPECT_EQ(render(o, Format::xml), render_xml(o));
+  EXPECT_EQ(render(o, Format::json), render_json(o));
+  EXPECT_EQ(render(o, Format::text), render_text(o));
+}
+
+}  // namespace
+}  // namespace eecall
