@@ -15,6 +15,11 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::permission_denied: return "permission_denied";
     case ErrorCode::action_failed: return "action_failed";
     case ErrorCode::protocol_error: return "protocol_error";
+    case ErrorCode::busy: return "busy";
+    case ErrorCode::no_answer: return "no_answer";
+    case ErrorCode::congestion: return "congestion";
+    case ErrorCode::hangup: return "hangup";
+    case ErrorCode::call_failed: return "call_failed";
     case ErrorCode::internal_error: return "internal_error";
   }
   return "internal_error";
@@ -33,7 +38,12 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::auth_failed:
     case ErrorCode::permission_denied:
     case ErrorCode::action_failed:
-    case ErrorCode::protocol_error: return 502;
+    case ErrorCode::protocol_error:
+    case ErrorCode::busy:
+    case ErrorCode::no_answer:
+    case ErrorCode::congestion:
+    case ErrorCode::hangup:
+    case ErrorCode::call_failed: return 502;
   }
   return 500;
 }

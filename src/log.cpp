@@ -29,8 +29,9 @@ void request_done(const Request* request, const Outcome& outcome) noexcept {
     }
     // Never the secret: who, where, what, and how it ended.
     if (request->action == ActionKind::call) {
-      spdlog::info("call from={} to={} via {}@{}:{}: {} ({}) in {} ms", request->from, request->to,
-                   request->user, request->host, request->port, result, outcome.message, ms);
+      spdlog::info("call from={} to={} wait={}s via {}@{}:{}: {} ({}) in {} ms", request->from,
+                   request->to, request->wait.count(), request->user, request->host, request->port,
+                   result, outcome.message, ms);
     } else {
       spdlog::info("message from={} to={}:{} ({} bytes) via {}@{}:{}: {} ({}) in {} ms",
                    request->from, driver_name(request->driver), request->to,

@@ -40,6 +40,9 @@ struct Fields {
   std::string subject;
   std::string action_id;
   long long elapsed_ms;
+  std::optional<int> reason;
+  std::string channel;
+  std::string uniqueid;
 };
 
 Fields fields_of(const Outcome& o) {
@@ -52,6 +55,9 @@ Fields fields_of(const Outcome& o) {
   f.subject = o.ok() ? std::string() : printable(o.subject);
   f.action_id = printable(o.action_id);
   f.elapsed_ms = static_cast<long long>(o.elapsed.count());
+  f.reason = o.reason;
+  f.channel = printable(o.channel);
+  f.uniqueid = printable(o.uniqueid);
   return f;
 }
 
@@ -91,6 +97,13 @@ std::string render_xml(const Outcome& outcome) {
   element("message", f.message);
   if (!f.subject.empty()) element(f.subject_name.c_str(), f.subject);
   if (!f.action_id.empty()) element("action_id", f.action_id);
+  if (f.reason) {
+    printer.OpenElement("reason", true);
+    printer.PushText(*f.reason);
+    printer.CloseElement(true);
+  }
+  if (!f.channel.empty()) element("channel", f.channel);
+  if (!f.uniqueid.empty()) element("uniqueid", f.uniqueid);
   printer.OpenElement("elapsed_ms", true);
   printer.PushText(static_cast<int64_t>(f.elapsed_ms));
   printer.CloseElement(true);
@@ -107,6 +120,9 @@ std::string render_json(const Outcome& outcome) {
   j["message"] = f.message;
   if (!f.subject.empty()) j[f.subject_name] = f.subject;
   if (!f.action_id.empty()) j["action_id"] = f.action_id;
+  if (f.reason) j["reason"] = *f.reason;
+  if (!f.channel.empty()) j["channel"] = f.channel;
+  if (!f.uniqueid.empty()) j["uniqueid"] = f.uniqueid;
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }

@@ -24,8 +24,9 @@ std::string_view driver_name(MessageDriver drv) noexcept {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> known_names = {
-    "ip", "port", "user", "secret", "from", "call_from", "to", "msg", "drv"};
+constexpr std::array<std::string_view, 12> known_names = {
+    "ip", "port", "user", "secret", "from", "call_from", "to", "msg", "drv",
+    "wait", "ring", "callerid"};
 
 Failure invalid(std::string_view name, std::string message) {
   return {ErrorCode::invalid_parameter, std::move(message), std::string(name)};
@@ -101,6 +102,18 @@ Result<std::uint16_t> check_port(std::string_view value) {
   return static_cast<std::uint16_t>(port);
 }
 
+// Whole seconds, digits only, within [min, max].
+Result<int> check_seconds(std::string_view name, std::string_view value, int min, int max) {
+  int seconds = 0;
+  const auto* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, seconds);
+  if (ec != std::errc{} || ptr != end || value.size() > 4 || seconds < min || seconds > max) {
+    return invalid(name, std::string(name) + " must be a whole number of seconds from " +
+                             std::to_string(min) + " to " + std::to_string(max));
+  }
+  return seconds;
+}
+
 Result<MessageDriver> check_driver(std::string_view value) {
   if (text::iequals(value, "sip")) return MessageDriver::sip;
   if (text::iequals(value, "pjsip")) return MessageDriver::pjsip;
@@ -125,6 +138,27 @@ std::optional<Failure> check_credential(std::string_view name, std::string_view 
 }
 
 }  // namespace
+
+Result<std::string> check_caller_id_name(std::string_view subject, std::string_view value) {
+  auto utf8 = text::to_utf8(value);
+  auto bad = [&](std::string why) { return invalid(subject, std::string(subject) + " " + why); };
+  if (!utf8) return bad("is neither UTF-8 nor Latin-1/Windows-1252 text");
+  if (utf8->empty() || utf8->size() > max_caller_id_name_bytes) {
+    return bad("must be 1 to " + std::to_string(max_caller_id_name_bytes) + " bytes");
+  }
+  if (has_edge_blank(*utf8)) return bad("must not start or end with a blank");
+  for (const char c : *utf8) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\') {
+      return bad("must not contain control characters or any of \" < > \\");
+    }
+  }
+  return std::move(*utf8);
+}
+
+Result<int> check_ring_seconds(std::string_view subject, std::string_view value) {
+  return check_seconds(subject, value, min_ring_seconds, max_ring_seconds);
+}
 
 Result<Request> parse_request(const Params& params) {
   // 1. Line breaks and NULs: refused wherever they are, before anything else looks at values.
@@ -200,6 +234,28 @@ Result<Request> parse_request(const Params& params) {
     auto checked = check_driver(*drv);
     if (!checked) return checked.failure();
     request.driver = checked.value();
+  }
+
+  if (request.action == ActionKind::call) {
+    if (auto wait = get("wait")) {
+      auto checked = check_seconds("wait", *wait, 0, max_wait_seconds);
+      if (!checked) return checked.failure();
+      request.wait = std::chrono::seconds(checked.value());
+    }
+    if (auto ring = get("ring")) {
+      auto checked = check_ring_seconds("ring", *ring);
+      if (!checked) return checked.failure();
+      request.ring_seconds = checked.value();
+    }
+    if (auto name = get("callerid")) {
+      auto checked = check_caller_id_name("callerid", *name);
+      if (!checked) return checked.failure();
+      request.caller_id_name = std::move(checked.value());
+    }
+  } else {
+    for (const char* option : {"wait", "ring", "callerid"}) {
+      if (get(option)) return invalid(option, std::string(option) + " applies to calls only, not to a message");
+    }
   }
 
   if (request.action == ActionKind::message) {

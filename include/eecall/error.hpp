@@ -18,6 +18,12 @@ enum class ErrorCode {
   permission_denied,  // the AMI user lacks the right for the action
   action_failed,      // Asterisk answered the action with an error
   protocol_error,     // the peer broke the AMI framing or closed too early
+  // What became of a call when the request waited for it (wait=SECONDS, OriginateResponse):
+  busy,         // Reason 5
+  no_answer,    // Reason 3: rang until the ring timeout
+  congestion,   // Reason 8: rejected, network or destination out of order
+  hangup,       // Reason 1: hung up before answering
+  call_failed,  // Reason 0 or any other: no channel, unknown or unreachable phone
   internal_error,     // a bug or a resource failure on our side
 };
 
@@ -38,7 +44,8 @@ enum class ExitStatus : int {
   success = 0,
   internal_error = 1,
   bad_input = 2,    // usage error, missing or invalid parameter
-  pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol
+  pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol,
+                    // and a waited-for call that was not answered (busy, no_answer, ...)
   timeout = 4,
 };
 

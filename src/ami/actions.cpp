@@ -54,10 +54,11 @@ std::string channel_for(const Request& request, const CallSettings& settings) {
 
 Message make_originate(const Request& request, const CallSettings& settings,
                        std::string_view action_id) {
+  // The request's own options win over the admin's defaults.
+  const auto& name = request.caller_id_name.empty() ? settings.caller_id_name : request.caller_id_name;
+  const int ring_ms = request.ring_seconds ? *request.ring_seconds * 1000 : settings.ring_timeout_ms;
   std::string caller_id = request.to;
-  if (!settings.caller_id_name.empty()) {
-    caller_id = "\"" + settings.caller_id_name + "\" <" + request.to + ">";
-  }
+  if (!name.empty()) caller_id = "\"" + name + "\" <" + request.to + ">";
   // Async: the ack comes at once; without it Asterisk holds the reply until the phone
   // answers (the old script's hang, transcript b6).
   return {{"Action", "Originate"},
@@ -66,7 +67,7 @@ Message make_originate(const Request& request, const CallSettings& settings,
           {"Exten", request.to},
           {"Priority", "1"},
           {"CallerID", caller_id},
-          {"Timeout", std::to_string(settings.ring_timeout_ms)},
+          {"Timeout", std::to_string(ring_ms)},  // milliseconds: "30" would ring for 30 ms
           {"Async", "true"},
           {"ActionID", std::string(action_id)}};
 }

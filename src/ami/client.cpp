@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -152,22 +153,37 @@ class Session {
   /// Reads until the Response that carries `action_id`, skipping events and anything else.
   Result<Message> await_response(std::string_view action_id, std::string_view step,
                                  Clock::time_point deadline) {
+    return await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == action_id; },
+                 step, deadline);
+  }
+
+  /// Reads until the event `name` that carries `action_id` (e.g. OriginateResponse).
+  Result<Message> await_event(std::string_view name, std::string_view action_id,
+                              std::string_view step, Clock::time_point deadline) {
+    return await(
+        [&](const Message& m) {
+          return m.is_event() && text::iequals(m.get_or("Event"), name) &&
+                 m.get_or("ActionID") == action_id;
+        },
+        step, deadline);
+  }
+
+  Result<Message> await_response(std::string_view action_id, std::string_view step) {
+    return await_response(action_id, step, step_deadline());
+  }
+
+  template <typename Wanted>
+  Result<Message> await(const Wanted& wanted, std::string_view step, Clock::time_point deadline) {
     for (;;) {
       auto next = parser_.next_message();
       if (!next) return next.failure();
       if (auto& message = next.value()) {
         spdlog::debug("AMI << {}", redacted(*message));
-        if (message->is_response() && message->get_or("ActionID") == action_id) {
-          return std::move(*message);
-        }
+        if (wanted(*message)) return std::move(*message);
         continue;
       }
       if (auto failed = read_more(step, deadline)) return *failed;
     }
-  }
-
-  Result<Message> await_response(std::string_view action_id, std::string_view step) {
-    return await_response(action_id, step, step_deadline());
   }
 
   [[nodiscard]] Clock::time_point step_deadline() const {
@@ -237,6 +253,29 @@ class Session {
   std::array<char, 4096> chunk_{};
 };
 
+// OriginateResponse Reason (pbx_dial_reason(), an ast_control_frame_type; ami-protocol.md §4.4).
+ErrorCode call_outcome(int reason) {
+  switch (reason) {
+    case 4: return ErrorCode::none;  // AST_CONTROL_ANSWER
+    case 5: return ErrorCode::busy;
+    case 3: return ErrorCode::no_answer;  // AST_CONTROL_RINGING: rang until the timeout
+    case 8: return ErrorCode::congestion;
+    case 1: return ErrorCode::hangup;
+    default: return ErrorCode::call_failed;
+  }
+}
+
+std::string describe_call_outcome(ErrorCode code, int reason) {
+  switch (code) {
+    case ErrorCode::none: return "answered";
+    case ErrorCode::busy: return "busy (Asterisk reason 5)";
+    case ErrorCode::no_answer: return "no answer before the ring timeout (Asterisk reason 3)";
+    case ErrorCode::congestion: return "congestion or rejected (Asterisk reason 8)";
+    case ErrorCode::hangup: return "hung up before answering (Asterisk reason 1)";
+    default: return "the call could not be made (Asterisk reason " + std::to_string(reason) + ")";
+  }
+}
+
 Failure classify_action_error(const Message& response) {
   const auto text = std::string(response.get_or("Message", "no message"));
   if (text::iequals(text, "Permission denied")) {
@@ -252,7 +291,9 @@ Client::Client(ClientSettings settings, ActionIdSource ids, Resolver resolver)
 
 Outcome Client::run(const Request& request) {
   const auto start = Clock::now();
-  const auto total_deadline = start + settings_.total_timeout;
+  // Waiting for the call's outcome comes on top of the AMI exchange's own deadline.
+  const bool waiting = request.action == ActionKind::call && request.wait.count() > 0;
+  const auto total_deadline = start + settings_.total_timeout + (waiting ? request.wait : milliseconds(0));
   Outcome outcome;
   outcome.action = request.action;
   auto fail = [&](const Failure& f) {
@@ -298,7 +339,8 @@ Outcome Client::run(const Request& request) {
     }
 
     // Login. Events off: a call/message needs no event, and this keeps the stream quiet.
-    const auto events = LoginEvents::off;
+    // Events off unless we wait: only OriginateResponse is ever needed, and only then.
+    const auto events = waiting ? LoginEvents::call : LoginEvents::off;
     Message login;
     if (settings_.auth == AuthMethod::md5) {
       const auto challenge_id = ids_("challenge");
@@ -346,6 +388,31 @@ Outcome Client::run(const Request& request) {
                    "unexpected reply 'Response: " + std::string(status) + "'", "action"});
     }
     outcome.message = std::string(reply.value().get_or("Message"));
+
+    if (waiting) {
+      const auto deadline = std::min(Clock::now() + request.wait, total_deadline);
+      auto event = session.await_event("OriginateResponse", outcome.action_id, "wait", deadline);
+      if (!event) {
+        auto failure = event.failure();
+        if (failure.code == ErrorCode::timeout) {
+          failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
+                            " s: the call may still be ringing (events only arrive if the AMI "
+                            "user has read = call)";
+        }
+        return fail(failure);
+      }
+      const auto& e = event.value();
+      int reason = -1;
+      const auto reason_text = e.get_or("Reason");
+      std::from_chars(reason_text.data(), reason_text.data() + reason_text.size(), reason);
+      outcome.reason = reason;
+      outcome.channel = std::string(e.get_or("Channel"));
+      if (const auto uid = e.get_or("Uniqueid"); uid != "<unknown>") outcome.uniqueid = std::string(uid);
+      // Not answered is an outcome like answered: reported after a normal Logoff.
+      outcome.error = call_outcome(reason);
+      outcome.message = describe_call_outcome(outcome.error, reason);
+      if (!outcome.ok()) outcome.subject = "wait";
+    }
 
     // Logoff is a courtesy: the outcome is known, so a slow Goodbye only costs a short wait.
     const auto logoff_id = ids_("logoff");

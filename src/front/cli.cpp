@@ -28,6 +28,12 @@ PARAMETERS (same names as the old eeCall.php query string)
   ip      IPv4, IPv6 (brackets optional) or host name.   port  1-65535, default 5038.
   from/to 1-64 characters of 0-9 A-Z a-z * # + _ . - (no '/', '@', ',', ';' or spaces).
   drv     sip or pjsip (any case).
+  wait    call only: 0 (default) answers once Asterisk queued the call; 1-120 waits
+          that long for the outcome: answered (result 1), or busy, no_answer,
+          congestion, hangup, call_failed (result 0, exit 3); no outcome in time is
+          a timeout (exit 4). Needs 'read = call' for the AMI user.
+  ring    call only: ring time of the first phone in seconds (5-120, default 30).
+  callerid  call only: display name on the rung phone (1-40 bytes, no " < > \).
   msg     UTF-8, or Latin-1/Windows-1252 (converted); at most 992 bytes on one line,
           738 when it has line breaks (sent as Base64Body).
   Empty values count as absent. CR, LF or NUL in any value but msg is refused.
@@ -39,6 +45,8 @@ ENVIRONMENT
   EECALL_CONTEXT  dialplan context for calls (default from-internal).
   EECALL_CHANNEL  channel template (default Local/{from}@{context}).
   EECALL_AUTH     plain or md5 login (default plain).
+  EECALL_RING     default ring time in seconds (default 30).
+  EECALL_CALLERID default display name for calls (default none).
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -47,16 +55,22 @@ OUTPUT
     <?xml version="1.0" encoding="UTF-8"?><eecall><result>1</result>...</eecall>
   result is 1 on success, 0 on failure; on failure <error> holds one of
   missing_parameter invalid_parameter resolve_failed connect_failed timeout
-  not_asterisk auth_failed permission_denied action_failed protocol_error.
+  not_asterisk auth_failed permission_denied action_failed protocol_error,
+  and with --wait: busy no_answer congestion hangup call_failed. With --wait the
+  answer also gives Asterisk's reason code, the channel and its Uniqueid.
 
 EXIT STATUS
   0 success   2 bad input (usage, missing or invalid parameter)
   3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
-    action, protocol)   4 timeout   1 internal error
+    action, protocol), or a waited-for call was not answered   4 timeout
+  1 internal error
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:
     EECALL_SECRET=xxx eecall --ip 192.0.2.10 --user eedomus --from 100 --to 291
+  The same, waiting up to 20 s to know whether phone 100 answered:
+    EECALL_SECRET=xxx eecall --format text --wait 20 --callerid eeDomus \
+           --ip 192.0.2.10 --user eedomus --from 100 --to 291
   The old URL's query string works as it is:
     eecall 'ip=192.0.2.10&user=eedomus&secret=xxx&from=0240404040&to=291&msg=&drv='
   Text message to SIP phone 100, answer as one line:
@@ -113,6 +127,9 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--to", "to", "call: extension to connect to; message: phone to text");
   param("--msg", "msg", "text to send (makes it a message instead of a call)");
   param("--drv", "drv", "message driver: sip or pjsip");
+  param("--wait", "wait", "call: wait up to SECONDS for answered/busy/no answer (0-120)");
+  param("--ring", "ring", "call: how long the first phone rings, seconds (5-120, default 30)");
+  param("--callerid", "callerid", "call: name shown on the rung phone, e.g. eeDomus");
 
   std::string format_name = "xml";
   std::string timeout, context, channel, auth;

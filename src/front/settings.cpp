@@ -76,6 +76,16 @@ Result<ami::ClientSettings> settings_from_environment(const Environment& env) {
     if (!a) return bad("EECALL_AUTH", "EECALL_AUTH: " + a.failure().message);
     settings.auth = a.value();
   }
+  if (auto v = lookup(env, "EECALL_RING")) {
+    auto r = check_ring_seconds("EECALL_RING", *v);
+    if (!r) return bad("EECALL_RING", "EECALL_RING: " + r.failure().message);
+    settings.call.ring_timeout_ms = r.value() * 1000;
+  }
+  if (auto v = lookup(env, "EECALL_CALLERID")) {
+    auto c = check_caller_id_name("EECALL_CALLERID", *v);
+    if (!c) return bad("EECALL_CALLERID", c.failure().message);
+    settings.call.caller_id_name = c.value();
+  }
   settings.step_timeout = std::min(settings.step_timeout, settings.total_timeout);
   return settings;
 }

@@ -285,3 +285,57 @@ TEST(TranscriptReplay, Md5WrongKeyIsAuthFailed) {
 
 }  // namespace
 }  // namespace eecall::test
+
+// --- waiting for the call's outcome (OriginateResponse) --------------------------------------
+
+namespace eecall::test {
+namespace {
+
+Request waited_call(std::string from, std::uint16_t port, int ring_seconds = 30) {
+  Request r = call(std::move(from), "291", port);
+  r.wait = std::chrono::seconds(20);
+  r.ring_seconds = ring_seconds;
+  return r;
+}
+
+TEST(TranscriptReplayWait, AnsweredCallMatchesRecordingAndReportsReason4) {
+  // b2: Login with Events: call, Originate PJSIP/100 -> 291, the whole call's events, then
+  // OriginateResponse with our ActionID, Response: Success, Reason: 4.
+  ReplayServer server(load_transcript("b2_originate_pjsip_async_events_call.txt").at(0));
+  ami::Client client(recorded_settings("PJSIP/{from}"),
+                     fixed_ids({{"login", "L1"}, {"action", "x1"}, {"logoff", "L2"}}));
+  const auto outcome = client.run(waited_call("100", server.port()));
+  EXPECT_TRUE(outcome.ok()) << outcome.message;
+  EXPECT_EQ(outcome.reason, 4);
+  EXPECT_EQ(outcome.channel, "PJSIP/100-00000001");
+  EXPECT_EQ(outcome.uniqueid, "1795693211.1");
+  const auto& ex = server.exchanges();
+  expect_same_bytes(ex, "L1");
+  expect_same_bytes(ex, "x1");
+}
+
+TEST(TranscriptReplayWait, UnknownEndpointIsCallFailedWithReason0) {
+  ReplayServer server(load_transcript("c1_originate_unknown_pjsip_endpoint.txt").at(0));
+  ami::Client client(recorded_settings("PJSIP/{from}"),
+                     fixed_ids({{"login", "L1"}, {"action", "async1"}, {"logoff", "L2"}}));
+  const auto outcome = client.run(waited_call("999", server.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::call_failed) << outcome.message;
+  EXPECT_EQ(outcome.reason, 0);
+  EXPECT_EQ(outcome.uniqueid, "") << "Asterisk's '<unknown>' is not a Uniqueid";
+  const auto& ex = server.exchanges();
+  expect_same_bytes(ex, "L1");
+  expect_same_bytes(ex, "async1");
+}
+
+TEST(TranscriptReplayWait, PhoneThatNeverAnswersIsNoAnswerWithReason3) {
+  ReplayServer server(load_transcript("c5_originate_dead_port_timeout.txt").at(0));
+  ami::Client client(recorded_settings("PJSIP/{from}"),
+                     fixed_ids({{"login", "L1"}, {"action", "async1"}, {"logoff", "L2"}}));
+  const auto outcome = client.run(waited_call("104", server.port(), 8));
+  EXPECT_EQ(outcome.error, ErrorCode::no_answer) << outcome.message;
+  EXPECT_EQ(outcome.reason, 3);
+  expect_same_bytes(server.exchanges(), "async1");
+}
+
+}  // namespace
+}  // namespace eecall::test

@@ -130,6 +130,16 @@ TEST(MakeOriginate, TranscriptB4Bytes) {
             "\r\n");
 }
 
+TEST(MakeOriginate, RequestRingAndCallerIdOverrideTheDefaults) {
+  auto r = call("100", "291");
+  r.ring_seconds = 20;
+  r.caller_id_name = "Alarme cave";
+  const auto m = make_originate(r, eedomus_caller_id(), "x1");
+  EXPECT_EQ(m.get_or("Timeout"), "20000") << "Asterisk's Timeout is in milliseconds";
+  EXPECT_EQ(m.get_or("CallerID"), "\"Alarme cave\" <291>");
+  EXPECT_EQ(make_originate(call("100", "291"), CallSettings{}, "x1").get_or("Timeout"), "30000");
+}
+
 TEST(MakeOriginate, TranscriptB8ExternalNumberBytes) {
   EXPECT_EQ(wire(make_originate(call("0612345678", "291"), eedomus_caller_id(), "x1")),
             "Action: Originate\r\n"

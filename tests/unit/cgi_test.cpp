@@ -314,6 +314,8 @@ struct PbxFailure {
   std::string status_line;
 };
 
+void PrintTo(const PbxFailure& c, std::ostream* os) { *os << error_name(c.code); }
+
 class CgiPbxFailure : public Cgi, public ::testing::WithParamInterface<PbxFailure> {};
 
 TEST_P(CgiPbxFailure, StatusAndBody) {
@@ -336,6 +338,8 @@ INSTANTIATE_TEST_SUITE_P(
                       PbxFailure{ErrorCode::permission_denied, "502 Bad Gateway"},
                       PbxFailure{ErrorCode::action_failed, "502 Bad Gateway"},
                       PbxFailure{ErrorCode::protocol_error, "502 Bad Gateway"},
+                      PbxFailure{ErrorCode::busy, "502 Bad Gateway"},
+                      PbxFailure{ErrorCode::call_failed, "502 Bad Gateway"},
                       PbxFailure{ErrorCode::timeout, "504 Gateway Timeout"},
                       PbxFailure{ErrorCode::internal_error, "500 Internal Server Error"}));
 

@@ -235,6 +235,8 @@ struct ExitCase {
   int status;
 };
 
+void PrintTo(const ExitCase& c, std::ostream* os) { *os << error_name(c.code); }
+
 class CliExit : public Cli, public ::testing::WithParamInterface<ExitCase> {};
 
 TEST_P(CliExit, PbxOutcomeGivesTheDocumentedExitStatus) {
@@ -255,6 +257,8 @@ INSTANTIATE_TEST_SUITE_P(Cli, CliExit,
                                            ExitCase{ErrorCode::permission_denied, 3},
                                            ExitCase{ErrorCode::action_failed, 3},
                                            ExitCase{ErrorCode::protocol_error, 3},
+                                           ExitCase{ErrorCode::no_answer, 3},
+                                           ExitCase{ErrorCode::hangup, 3},
                                            ExitCase{ErrorCode::timeout, 4},
                                            ExitCase{ErrorCode::internal_error, 1}));
 

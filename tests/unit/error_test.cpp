@@ -30,6 +30,11 @@ const Mapping mappings[] = {
     {ErrorCode::permission_denied, "permission_denied", 502, 3},
     {ErrorCode::action_failed, "action_failed", 502, 3},
     {ErrorCode::protocol_error, "protocol_error", 502, 3},
+    {ErrorCode::busy, "busy", 502, 3},
+    {ErrorCode::no_answer, "no_answer", 502, 3},
+    {ErrorCode::congestion, "congestion", 502, 3},
+    {ErrorCode::hangup, "hangup", 502, 3},
+    {ErrorCode::call_failed, "call_failed", 502, 3},
     {ErrorCode::internal_error, "internal_error", 500, 1},
 };
 

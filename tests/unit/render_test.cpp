@@ -129,11 +129,36 @@ TEST(RenderXml, EveryErrorCodeByName) {
   for (auto code : {ErrorCode::missing_parameter, ErrorCode::invalid_parameter,
                     ErrorCode::resolve_failed, ErrorCode::connect_failed, ErrorCode::timeout,
                     ErrorCode::not_asterisk, ErrorCode::auth_failed, ErrorCode::permission_denied,
-                    ErrorCode::action_failed, ErrorCode::protocol_error}) {
+                    ErrorCode::action_failed, ErrorCode::protocol_error, ErrorCode::busy,
+                    ErrorCode::no_answer, ErrorCode::congestion, ErrorCode::hangup,
+                    ErrorCode::call_failed}) {
     const auto fields = xml_fields(render_xml(failure(code, "x")));
     EXPECT_EQ(fields.at("result"), "0");
     EXPECT_EQ(fields.at("error"), std::string(error_name(code)));
   }
+}
+
+TEST(RenderXml, WaitedCallOutcomeCarriesReasonChannelAndUniqueid) {
+  auto o = failure(ErrorCode::busy, "busy (Asterisk reason 5)", "wait");
+  o.reason = 5;
+  o.channel = "PJSIP/100-00000001";
+  o.uniqueid = "1795693211.1";
+  const auto fields = xml_fields(render_xml(o));
+  EXPECT_EQ(fields.at("error"), "busy");
+  EXPECT_EQ(fields.at("reason"), "5");
+  EXPECT_EQ(fields.at("channel"), "PJSIP/100-00000001");
+  EXPECT_EQ(fields.at("uniqueid"), "1795693211.1");
+  const auto json = json_of(render_json(o));
+  EXPECT_EQ(json.at("reason"), 5);
+  EXPECT_EQ(json.at("channel"), "PJSIP/100-00000001");
+  EXPECT_EQ(json.at("uniqueid"), "1795693211.1");
+}
+
+TEST(RenderXml, NoReasonWhenTheRequestDidNotWait) {
+  const auto fields = xml_fields(render_xml(success()));
+  EXPECT_EQ(fields.count("reason"), 0u);
+  EXPECT_EQ(fields.count("channel"), 0u);
+  EXPECT_EQ(fields.count("uniqueid"), 0u);
 }
 
 TEST(RenderXml, BadInputNamesTheParameterTimeoutNamesTheStep) {

@@ -358,6 +358,10 @@ struct InjectionCase {
   std::string bad;
 };
 
+void PrintTo(const InjectionCase& c, std::ostream* os) {
+  *os << c.parameter << " + " << ::testing::PrintToString(c.bad);
+}
+
 class LineBreakOrNul : public ::testing::TestWithParam<InjectionCase> {};
 
 TEST_P(LineBreakOrNul, IsRejectedNamingTheParameter) {
@@ -505,6 +509,52 @@ TEST(ParseRequest, MultiLineMsgLimitAllowsForBase64) {
   std::string too_long(max_base64_body_bytes + 1, 'a');
   too_long[10] = '\n';
   expect_invalid(with(message_params(), "msg", too_long), "msg");
+}
+
+// --- call options: wait, ring, callerid ------------------------------------------------------
+
+
+TEST(ParseRequest, CallOptionsAreParsed) {
+  auto params = with(with(with(call_params(), "wait", "20"), "ring", "45"), "callerid", "eeDomus");
+  const auto r = accepted(params);
+  EXPECT_EQ(r.wait, std::chrono::seconds(20));
+  EXPECT_EQ(r.ring_seconds, 45);
+  EXPECT_EQ(r.caller_id_name, "eeDomus");
+}
+
+TEST(ParseRequest, CallOptionsDefaultToNotWaitingAndAdminDefaults) {
+  const auto r = accepted(with(call_params(), "wait", ""));
+  EXPECT_EQ(r.wait, std::chrono::seconds(0));
+  EXPECT_FALSE(r.ring_seconds.has_value());
+  EXPECT_TRUE(r.caller_id_name.empty());
+}
+
+TEST(ParseRequest, WaitAndRingBounds) {
+  EXPECT_EQ(accepted(with(call_params(), "wait", "120")).wait, std::chrono::seconds(120));
+  EXPECT_EQ(accepted(with(call_params(), "ring", "5")).ring_seconds, 5);
+  EXPECT_EQ(accepted(with(call_params(), "ring", "120")).ring_seconds, 120);
+  for (const char* bad : {"121", "-1", "2s", "1.5", " 5", "abc", "00000"}) {
+    expect_invalid(with(call_params(), "wait", bad), "wait");
+  }
+  for (const char* bad : {"4", "121", "30000", "0", "x"}) {
+    expect_invalid(with(call_params(), "ring", bad), "ring");
+  }
+}
+
+TEST(ParseRequest, CallerIdNameIsADisplayNameNothingMore) {
+  EXPECT_EQ(accepted(with(call_params(), "callerid", "Alarme d\xe9" "but")).caller_id_name,
+            "Alarme d\xc3\xa9" "but")
+      << "Latin-1 from the box is converted like msg";
+  for (const char* bad : {"\"x\" <0899>", "a<b", "a>b", "a\\b", " eeDomus", "eeDomus ",
+                          "tab\there", "0123456789012345678901234567890123456789X"}) {
+    expect_invalid(with(call_params(), "callerid", bad), "callerid");
+  }
+}
+
+TEST(ParseRequest, CallOptionsAreRefusedForAMessage) {
+  for (const char* option : {"wait", "ring", "callerid"}) {
+    expect_invalid(with(message_params(), option, "10"), option);
+  }
 }
 
 }  // namespace

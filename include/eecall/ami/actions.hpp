@@ -15,8 +15,8 @@ struct CallSettings {
   /// `{from}` and `{context}` are replaced. FreePBX routes internal and external numbers
   /// from from-internal; the old script's bare `Local/<from>` landed in `default`.
   std::string channel_template = "Local/{from}@{context}";
-  int ring_timeout_ms = 30000;
-  std::string caller_id_name;  // empty: CallerID is the bare `to` number
+  int ring_timeout_ms = 30000;  // default when the request gives no `ring`
+  std::string caller_id_name;  // default display name; empty: CallerID is the bare `to`
 };
 
 enum class LoginEvents { off, call };

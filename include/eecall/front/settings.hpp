@@ -4,6 +4,8 @@
 //   EECALL_CONTEXT  dialplan context for calls (default from-internal)
 //   EECALL_CHANNEL  channel template with {from} and {context} (default Local/{from}@{context})
 //   EECALL_AUTH     plain | md5 (default plain)
+//   EECALL_RING     default ring time of a call in seconds (5..120; default 30)
+//   EECALL_CALLERID default display name on the rung phone (default: none, just the number)
 #pragma once
 
 #include "eecall/ami/client.hpp"
