@@ -24,6 +24,11 @@ struct ClientSettings {
   std::chrono::milliseconds step_timeout{5000};    // any one step (capped by the total)
   std::chrono::milliseconds logoff_timeout{1000};  // the Goodbye is a courtesy: wait little
   AuthMethod auth = AuthMethod::plain;
+  /// TLS to AMI (Asterisk's tlsenable, usually port 5039): the certificate and the host name
+  /// are verified against ca_file, or the system store when ca_file is empty; never a silent
+  /// downgrade to plain TCP.
+  bool tls = false;
+  std::string ca_file;
   CallSettings call;
   ReadLimits limits;
 };
