@@ -55,6 +55,17 @@ OriginateResponse (right after the async ack; before a synchronous reply).
   close-mid-reply     after login, answer the next message with only "Response: Success\r\n",
                       then close
   slow-logoff         never answer Logoff (the connection stays open)
+  drip                send everything (banner included) one byte at a time, --drip-ms
+                      after each byte
+  flood               after login, answer the next action with an endless stream of call
+                      events (Newchannel/Newstate), never its Response
+  endless-line        after login, answer the next action with "Response: Success",
+                      its ActionID and a "Message: " line that never ends (no LF, for ever)
+  garbage             instead of a banner, random binary bytes without LF, for ever
+The endless faults write only as fast as the client reads, so the simulator stays small.
+
+--tls-cert FILE --tls-key FILE: serve TLS (as Asterisk's tlsenable on port 5039): a TLS
+handshake first, then AMI inside it. FILE are PEM (certificate chain; private key).
 
 --log FILE: appends everything clients send, as the exact raw bytes received, one whole
 client message at a time (all its lines with their own CRLF or LF, and the empty line that
@@ -82,7 +93,11 @@ const std::map<std::string, Fault> faults{
     {"close-after-banner", Fault::close_after_banner},
     {"stall-action", Fault::stall_action},
     {"close-mid-reply", Fault::close_mid_reply},
-    {"slow-logoff", Fault::slow_logoff}};
+    {"slow-logoff", Fault::slow_logoff},
+    {"drip", Fault::drip},
+    {"flood", Fault::flood},
+    {"endless-line", Fault::endless_line},
+    {"garbage", Fault::garbage}};
 
 std::vector<User> default_users() {
   return {{"eedomus", "s3cret", get_perm("originate,message,system,call")}, {"readonly", "ro", 0}};
@@ -111,6 +126,7 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   std::string fault = "none";
   long long auth_delay = options.auth_delay.count();
   long long event_delay = options.event_delay.count();
+  long long drip = options.drip.count();
   long long max_seconds = 0;
 
   app.add_option("--listen", options.listen, "address to listen on")->capture_default_str();
@@ -129,9 +145,19 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
       ->check(CLI::IsMember(outcomes))
       ->capture_default_str();
   app.add_option("--fault", fault,
-                 "none|no-banner|close-after-banner|stall-action|close-mid-reply|slow-logoff")
+                 "none|no-banner|close-after-banner|stall-action|close-mid-reply|slow-logoff|"
+                 "drip|flood|endless-line|garbage")
       ->check(CLI::IsMember(faults))
       ->capture_default_str();
+  app.add_option("--drip-ms", drip, "--fault drip: wait after each byte")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  auto* cert = app.add_option("--tls-cert", options.tls_cert, "serve TLS with this PEM certificate chain")
+                   ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
   app.add_flag("--broadcast-events", options.broadcast_events,
                "send call events to every logged-in connection (as Asterisk does), not only "
                "to the one that originated");
@@ -150,6 +176,7 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   options.fault = faults.at(fault);
   options.auth_delay = std::chrono::milliseconds(auth_delay);
   options.event_delay = std::chrono::milliseconds(event_delay);
+  options.drip = std::chrono::milliseconds(drip);
   options.max_seconds = std::chrono::seconds(max_seconds);
   return options;
 }

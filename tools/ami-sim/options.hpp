@@ -13,7 +13,18 @@
 namespace eecall::sim {
 
 /// Deliberate misbehaviour, to test how a client copes.
-enum class Fault { none, no_banner, close_after_banner, stall_action, close_mid_reply, slow_logoff };
+enum class Fault {
+  none,
+  no_banner,
+  close_after_banner,
+  stall_action,
+  close_mid_reply,
+  slow_logoff,
+  drip,          // every byte on its own, --drip-ms apart
+  flood,         // after login: call events for ever, never the action's answer
+  endless_line,  // after login: the action's answer becomes one line that never ends
+  garbage,       // random bytes (no LF) for ever instead of a banner
+};
 
 struct User {
   std::string name;
@@ -31,6 +42,9 @@ struct Options {
   std::chrono::milliseconds event_delay{100};
   Outcome outcome = Outcome::answered;
   Fault fault = Fault::none;
+  std::chrono::milliseconds drip{50};  // --fault drip: delay after each byte
+  std::string tls_cert;  // PEM certificate chain; with tls_key: serve TLS only
+  std::string tls_key;
   bool broadcast_events = false;  // call events to every connection, as Asterisk does
   std::chrono::seconds max_seconds{0};  // 0: run until SIGTERM/SIGINT
 };

@@ -4,6 +4,7 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "asio.hpp"
 #include "session.hpp"
@@ -39,7 +40,13 @@ int serve(const Options& options) {
   try {
     // Declared before the io_context so that they outlive the coroutine frames it destroys.
     TrafficLog log(options.log_path);
-    World world(options, log);
+    std::optional<asio::ssl::context> tls;
+    if (!options.tls_cert.empty()) {
+      tls.emplace(asio::ssl::context::tls_server);
+      tls->use_certificate_chain_file(options.tls_cert);
+      tls->use_private_key_file(options.tls_key, asio::ssl::context::pem);
+    }
+    World world(options, log, tls ? &*tls : nullptr);
     asio::io_context io;
 
     boost::system::error_code ec;

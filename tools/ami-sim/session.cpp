@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <random>
 
 #include "eecall/text.hpp"
 #include "replies.hpp"
@@ -45,24 +46,50 @@ std::string_view action_of(const ami::Message& m) {
   return {};
 }
 
+// --fault garbage: random bytes, none of them a line feed, so no banner line ever ends.
+std::string noise(std::mt19937& rng) {
+  std::string out(4096, '\0');
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (auto& c : out) {
+    c = static_cast<char>(byte(rng));
+    if (c == '\n') c = '\r';
+  }
+  return out;
+}
+
 }  // namespace
 
 Session::Session(tcp::socket socket, World& world, int id)
-    : socket_(std::move(socket)), world_(world), id_(id), outbox_(socket_) {}
+    : connection_(std::move(socket), world.tls),
+      world_(world),
+      id_(id),
+      outbox_(connection_, world.options.fault == Fault::drip ? world.options.drip
+                                                              : std::chrono::milliseconds(0)) {}
 
 void Session::start(const std::shared_ptr<Session>& self) {
   auto& sessions = self->world_.sessions;
   std::erase_if(sessions, [](const auto& w) { return w.expired(); });
   sessions.push_back(self);
-  asio::co_spawn(self->socket_.get_executor(), write_loop(self), asio::detached);
-  asio::co_spawn(self->socket_.get_executor(), read_loop(self), asio::detached);
+  asio::co_spawn(self->connection_.executor(), write_loop(self), asio::detached);
+  asio::co_spawn(self->connection_.executor(), read_loop(self), asio::detached);
 }
 
 awaitable<void> Session::write_loop(std::shared_ptr<Session> self) { co_await self->outbox_.run(); }
 
 awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
   const Fault fault = self->world_.options.fault;
-  if (fault != Fault::no_banner) self->outbox_.send(self->world_.options.banner + "\r\n");
+  boost::system::error_code handshake_error;
+  if (!co_await self->connection_.handshake(handshake_error)) {
+    std::fprintf(stderr, "eecall-ami-sim: connection %d: TLS handshake failed: %s\n", self->id_,
+                 handshake_error.message().c_str());
+    self->outbox_.close_after_flush();
+    co_return;
+  }
+  if (fault == Fault::garbage) {
+    self->outbox_.send_endlessly([&rng = self->world_.rng] { return noise(rng); });
+  } else if (fault != Fault::no_banner) {
+    self->outbox_.send(self->world_.options.banner + "\r\n");
+  }
   if (fault == Fault::close_after_banner) {
     self->outbox_.close_after_flush();
     co_return;
@@ -71,8 +98,7 @@ awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
   bool open = true;
   while (open && !self->outbox_.closing()) {
     boost::system::error_code ec;
-    const std::size_t n = co_await self->socket_.async_read_some(
-        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await self->connection_.read_some(asio::buffer(buffer), ec);
     if (ec) break;
     self->reader_.feed(std::string_view(buffer.data(), n));
     while (open) {
@@ -101,6 +127,33 @@ awaitable<void> Session::publish_later(std::shared_ptr<Session> self,
 
 void Session::send(const ami::Message& message) { outbox_.send(wire(message)); }
 
+void Session::misbehave(const ami::Message& request) {
+  if (world_.options.fault == Fault::endless_line) {
+    // The start of a normal reply, then a Message value that never ends.
+    std::string head = wire(start_reply(request, "Success"));
+    head.resize(head.size() - 2);  // without the empty line that would end the message
+    outbox_.send(head + "Message: ");
+    outbox_.send_endlessly([] { return std::string(16384, 'x'); });
+    return;
+  }
+  // flood: call events, as a busy PBX sends them, for ever; the action's answer never comes.
+  std::string batch;
+  for (int i = 0; i < 32; ++i) {
+    auto event = start_event(i % 2 == 0 ? "Newchannel" : "Newstate", "call,all");
+    char channel[40];
+    std::snprintf(channel, sizeof channel, "PJSIP/%d-%08x", 100 + i % 5, static_cast<unsigned>(i));
+    event.add("Channel", channel);
+    event.add("ChannelState", i % 2 == 0 ? "0" : "5");
+    event.add("ChannelStateDesc", i % 2 == 0 ? "Down" : "Ringing");
+    event.add("CallerIDNum", "100");
+    event.add("Context", "from-internal");
+    event.add("Exten", "291");
+    event.add("Uniqueid", "1700000000." + std::to_string(i));
+    batch += wire(event);
+  }
+  outbox_.send_endlessly([batch = std::move(batch)] { return batch; });
+}
+
 void Session::send_event(const ami::Message& event, ClassMask category) {
   // process_events(): readperm is "all" for every simulated user.
   if (authenticated_ && (send_events_ & category) == category) send(event);
@@ -118,8 +171,13 @@ void Session::publish(const ami::Message& event) {
 
 awaitable<bool> Session::handle(const Request& request) {
   const Fault fault = world_.options.fault;
-  if (fault == Fault::no_banner || stalled_) co_return true;
+  if (fault == Fault::no_banner || fault == Fault::garbage || stalled_) co_return true;
   if (authenticated_ && fault == Fault::stall_action) co_return true;
+  if (authenticated_ && (fault == Fault::flood || fault == Fault::endless_line)) {
+    misbehave(request.message);
+    stalled_ = true;
+    co_return true;
+  }
   if (authenticated_ && fault == Fault::close_mid_reply) {
     outbox_.send("Response: Success\r\n");
     co_return false;

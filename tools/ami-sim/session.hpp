@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "asio.hpp"
+#include "connection.hpp"
 #include "eecall/ami/message.hpp"
 #include "outbox.hpp"
 #include "permissions.hpp"
@@ -44,10 +45,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void message_send(const ami::Message& request);
 
   void send(const ami::Message& message);
+  /// --fault flood / endless-line, in place of the answer to `request`.
+  void misbehave(const ami::Message& request);
   /// A call-class event: to this session, or with --broadcast-events to every session.
   void publish(const ami::Message& event);
 
-  tcp::socket socket_;
+  Connection connection_;
   World& world_;
   int id_;
   Outbox outbox_;

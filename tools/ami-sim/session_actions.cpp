@@ -120,7 +120,7 @@ awaitable<void> Session::originate(const ami::Message& request) {
     send(plan.reply);
     for (const auto& e : plan.call_events) publish(e);
     if (plan.response_event) {
-      asio::co_spawn(socket_.get_executor(),
+      asio::co_spawn(connection_.executor(),
                      publish_later(shared_from_this(), world_.options.event_delay,
                                    std::move(*plan.response_event)),
                      asio::detached);

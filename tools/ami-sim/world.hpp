@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "asio.hpp"
 #include "dialplan.hpp"
 #include "options.hpp"
 #include "traffic_log.hpp"
@@ -15,9 +16,10 @@ namespace eecall::sim {
 class Session;
 
 struct World {
-  World(const Options& opts, TrafficLog& traffic)
+  World(const Options& opts, TrafficLog& traffic, asio::ssl::context* tls_context)
       : options(opts),
         log(traffic),
+        tls(tls_context),
         namer(std::chrono::duration_cast<std::chrono::seconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count()),
@@ -25,6 +27,7 @@ struct World {
 
   const Options& options;
   TrafficLog& log;
+  asio::ssl::context* tls;  // null: plain TCP
   ChannelNamer namer;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mt19937 rng;
