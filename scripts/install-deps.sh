@@ -12,6 +12,10 @@ packages=(
   libtinyxml2-dev       # XML answers
   libcli11-dev          # command-line options
   libssl-dev            # MD5 and base64 (OpenSSL libcrypto)
+  # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
+  apache2 lighttpd nginx fcgiwrap curl python3
+  # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.
+  dpkg-dev file man-db
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -21,6 +25,15 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  # The web servers are test tools here, started by the tests on 127.0.0.1. Debian would start
+  # each newly installed one as a service on port 80, where the second one fails to start and
+  # fails the install: while these packages install, a policy-rc.d (unless one exists) says no.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod 0755 "$policy"
+    trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+  fi
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
