@@ -1,0 +1,74 @@
+# Install layout beyond the binary, and the Debian package: `cpack -G DEB` in the build
+# directory makes eecall_<version>_<arch>.deb with
+#   /usr/lib/cgi-bin/eecall               the program (where Debian's web servers look for CGI)
+#   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:www-data (postinst)
+#   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)
+#   /etc/lighttpd/conf-available/50-eecall.conf   cgi-bin/lighttpd-eecall.conf (lighty-enable-mod eecall)
+#   /usr/share/man/man1/eecall.1.gz       eecall(1)
+#   /usr/share/doc/eecall/                copyright, examples/ (all web server snippets)
+# Dependencies come from dpkg-shlibdeps (dpkg-dev), which needs `file`.
+
+# /etc is not under the prefix: `cmake --install build --prefix /usr` must still put the config
+# in /etc/eecall, as Debian does. Override for an unprivileged install.
+set(EECALL_CONFIG_DIR /etc/eecall CACHE PATH "directory that receives the example eecall.conf")
+install(FILES packaging/eecall.conf DESTINATION ${EECALL_CONFIG_DIR}
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+
+# The Apache and lighttpd snippets where Debian's tools look for them; inert until enabled.
+option(EECALL_INSTALL_WEB_CONFIGS "install the Apache and lighttpd snippets under /etc" ON)
+if(EECALL_INSTALL_WEB_CONFIGS)
+  install(FILES cgi-bin/apache-eecall.conf DESTINATION /etc/apache2/conf-available RENAME eecall.conf)
+  install(FILES cgi-bin/lighttpd-eecall.conf DESTINATION /etc/lighttpd/conf-available
+          RENAME 50-eecall.conf)
+endif()
+install(FILES cgi-bin/apache-eecall.conf cgi-bin/lighttpd-eecall.conf cgi-bin/nginx-eecall.conf
+              cgi-bin/nginx-eecall-log.conf
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+
+# The man page, compressed as Debian policy wants it.
+set(eecall_man ${CMAKE_CURRENT_BINARY_DIR}/man/eecall.1)
+add_custom_command(OUTPUT ${eecall_man}.gz
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/docs/eecall.1 ${eecall_man}
+  COMMAND gzip -9nf ${eecall_man}
+  DEPENDS docs/eecall.1
+  COMMENT "Compressing the eecall(1) man page")
+add_custom_target(eecall_man_page ALL DEPENDS ${eecall_man}.gz)
+install(FILES ${eecall_man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME eecall)
+set(CPACK_PACKAGE_VENDOR "The eeCallUs authors")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "Asterisk AMI call/message trigger for eeDomus (CGI and command line)")
+set(CPACK_PACKAGE_DESCRIPTION
+    "eecall makes an Asterisk/FreePBX PBX place a call or send a SIP text\n\
+message through the Asterisk Manager Interface. A web server runs it as a\n\
+CGI program (an eeDomus box fetches a URL and reads /eecall/result); a\n\
+person runs it from the shell. It takes the query string of the old\n\
+eeCall.php plugin, answers in XML, JSON or text with a meaningful HTTP or\n\
+exit status, and puts a deadline on every step. Apache and lighttpd\n\
+snippets go to conf-available; all snippets are in\n\
+/usr/share/doc/eecall/examples.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "The eeCallUs authors <eecallus@users.noreply.invalid>"
+    CACHE STRING "Maintainer field of the .deb")
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "apache2 | lighttpd | nginx, fcgiwrap")
+# Every file installed under /etc is a conffile: dpkg keeps the admin's edits on upgrade.
+set(eecall_conffiles "${EECALL_CONFIG_DIR}/eecall.conf\n")
+if(EECALL_INSTALL_WEB_CONFIGS)
+  string(APPEND eecall_conffiles "/etc/apache2/conf-available/eecall.conf\n"
+                                 "/etc/lighttpd/conf-available/50-eecall.conf\n")
+endif()
+file(CONFIGURE OUTPUT deb/conffiles CONTENT "${eecall_conffiles}")
+configure_file(packaging/deb/postinst.in deb/postinst @ONLY
+               FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                                WORLD_READ WORLD_EXECUTE)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${CMAKE_CURRENT_BINARY_DIR}/deb/conffiles ${CMAKE_CURRENT_BINARY_DIR}/deb/postinst)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+include(CPack)

@@ -1,0 +1,239 @@
+"""The Debian package: built with `cpack -G DEB` from the build directory, inspected with
+dpkg-deb, and its binary run as it is packaged (extracted into a temporary directory, never
+installed on this machine): --help, a call against the AMI simulator, and the same call over
+HTTP through Apache with the Apache snippet the package ships.
+
+    python3 package_test.py --build-dir build --sim build/eecall-ami-sim --source .
+"""
+
+import argparse
+import grp
+import http.client
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import harness
+
+ARGS = None
+PKG = {}  # the .deb, its extracted tree and control files, the simulator
+
+# Every file of the package, with its mode; anything else in it is a packaging mistake.
+EXPECTED_FILES = {
+    "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
+    "./etc/eecall/eecall.conf": "-rw-r-----",
+    "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
+    "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
+    "./usr/share/man/man1/eecall.1.gz": "-rw-r--r--",
+    "./usr/share/doc/eecall/copyright": "-rw-r--r--",
+    "./usr/share/doc/eecall/examples/apache-eecall.conf": "-rw-r--r--",
+    "./usr/share/doc/eecall/examples/lighttpd-eecall.conf": "-rw-r--r--",
+    "./usr/share/doc/eecall/examples/nginx-eecall.conf": "-rw-r--r--",
+    "./usr/share/doc/eecall/examples/nginx-eecall-log.conf": "-rw-r--r--",
+}
+CONFFILES = ["/etc/eecall/eecall.conf", "/etc/apache2/conf-available/eecall.conf",
+             "/etc/lighttpd/conf-available/50-eecall.conf"]
+
+
+def run(*argv, **kw):
+    return subprocess.run(argv, capture_output=True, text=True, **kw)
+
+
+def field(name):
+    return run("dpkg-deb", "--field", str(PKG["deb"]), name).stdout.strip()
+
+
+def packaged(path):
+    return PKG["root"] / path.lstrip("/")
+
+
+class Contents(unittest.TestCase):
+    def test_metadata(self):
+        arch = run("dpkg", "--print-architecture").stdout.strip()
+        self.assertEqual(field("Package"), "eecall")
+        self.assertEqual(field("Architecture"), arch)
+        self.assertRegex(field("Version"), r"^\d+\.\d+\.\d+$")
+        self.assertEqual(PKG["deb"].name, f"eecall_{field('Version')}_{arch}.deb")
+        self.assertTrue(field("Maintainer"))
+        self.assertTrue(field("Description"))
+
+    def test_depends_on_the_shared_libraries_the_binary_links(self):
+        depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}
+        # What the binary needs at run time, by package, as ldd resolves it on this machine.
+        needed = set()
+        for line in run("ldd", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout.splitlines():
+            m = re.search(r"=> (/\S+)", line)
+            if m:
+                needed.add(self.owner(m.group(1)))
+        self.assertIn(frozenset(["libcgicc3"]), needed)
+        self.assertIn(frozenset(["libc6"]), needed)
+        for names in needed:
+            self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
+
+    def owner(self, library):
+        """The names that the package holding this library file answers to: its own and
+        those it provides (libspdlog1.10 provides libspdlog1.10-fmt9, the name its shlibs
+        file gives). dpkg knows /lib and /usr/lib apart."""
+        real = os.path.realpath(library)
+        for path in (library, real, re.sub(r"^/usr/lib/", "/lib/", real)):
+            found = run("dpkg", "-S", path)
+            if found.returncode == 0:
+                package = found.stdout.split(":")[0]
+                provides = run("dpkg-query", "-W", "-f=${Provides}", package).stdout
+                return frozenset([package, *(p.split()[0] for p in provides.split(",") if p.strip())])
+        self.fail(f"no package holds {library}")
+
+    def test_files_owners_and_modes(self):
+        listing = run("dpkg-deb", "--contents", str(PKG["deb"])).stdout
+        files = {}
+        for line in listing.splitlines():
+            mode, owner, _size, _date, _time, path = line.split(None, 5)
+            if not mode.startswith("d"):
+                files[path] = mode
+            self.assertEqual(owner, "root/root", line)
+        self.assertEqual(files, EXPECTED_FILES)
+
+    def test_config_files_are_conffiles_and_the_postinst_gives_the_config_to_www_data(self):
+        self.assertEqual((PKG["control"] / "conffiles").read_text().split(), CONFFILES)
+        postinst = PKG["control"] / "postinst"
+        self.assertTrue(postinst.stat().st_mode & stat.S_IXUSR)
+        text = postinst.read_text()
+        self.assertTrue(text.startswith("#!/bin/sh"))
+        self.assertIn('chgrp www-data "$conf"', text)
+        self.assertIn("conf=/etc/eecall/eecall.conf", text)
+        # Run it on a stand-in for the config file (as root, like dpkg does).
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        conf = PKG["work"] / "eecall.conf"
+        shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
+        os.chmod(conf, 0o600)
+        script = PKG["work"] / "postinst"
+        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}"))
+        out = run("sh", str(script), "configure")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
+                         (grp.getgrnam("www-data").gr_gid, 0o640))
+
+    def test_shipped_snippets_are_the_ones_in_cgi_bin(self):
+        source = ARGS.source / "cgi-bin"
+        self.assertEqual(packaged("/etc/apache2/conf-available/eecall.conf").read_bytes(),
+                         (source / "apache-eecall.conf").read_bytes())
+        self.assertEqual(packaged("/etc/lighttpd/conf-available/50-eecall.conf").read_bytes(),
+                         (source / "lighttpd-eecall.conf").read_bytes())
+        for name in ("apache-eecall.conf", "lighttpd-eecall.conf", "nginx-eecall.conf",
+                     "nginx-eecall-log.conf"):
+            self.assertEqual(packaged(f"/usr/share/doc/eecall/examples/{name}").read_bytes(),
+                             (source / name).read_bytes())
+
+    def test_man_page_renders_without_warnings(self):
+        page = run("man", "--warnings", "-l", str(packaged("/usr/share/man/man1/eecall.1.gz")),
+                   env={"PATH": os.environ["PATH"], "MANWIDTH": "80", "LC_ALL": "C.UTF-8"})
+        self.assertEqual(page.returncode, 0, page.stderr)
+        self.assertEqual(page.stderr, "")
+        text = re.sub(".\b", "", page.stdout)  # bold and underline as overstrikes
+        for section in ("NAME", "SYNOPSIS", "PARAMETERS", "ENVIRONMENT", "FILES", "ANSWERS",
+                        "EXIT STATUS", "EXAMPLES"):
+            self.assertRegex(text, rf"(?m)^{section}$")
+        self.assertRegex(text, r"eecall\s+- make an Asterisk/FreePBX PBX place a call")
+
+
+class PackagedBinary(unittest.TestCase):
+    def binary(self):
+        return str(packaged("/usr/lib/cgi-bin/eecall"))
+
+    def test_help(self):
+        out = run(self.binary(), "--help", env={"PATH": "/usr/bin:/bin"})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("Usage: eecall", out.stdout)
+
+    def test_places_a_call_against_the_simulator(self):
+        sim = PKG["sim"]
+        out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(sim.port), "--user", "eedomus",
+                  "--from", "100", "--to", "291", env={"PATH": "/usr/bin:/bin",
+                                                       "EECALL_SECRET": "s3cret"})
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        root = ET.fromstring(out.stdout)
+        self.assertEqual(root.findtext("result"), "1", out.stdout)
+        self.assertEqual(root.findtext("message"), "Originate successfully queued")
+        self.assertIn(f"ActionID: {root.findtext('action_id')}".encode(), sim.received())
+
+    def test_refuses_a_wrong_secret_with_exit_status_3(self):
+        out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),
+                  "--user", "eedomus", "--secret", "wrong", "--from", "100", "--to", "291")
+        self.assertEqual(out.returncode, 3, out.stdout + out.stderr)
+        self.assertEqual(ET.fromstring(out.stdout).findtext("error"), "auth_failed")
+
+    def test_answers_through_apache_with_the_packaged_apache_snippet(self):
+        ws = harness.Workspace(self.binary(), "deb-apache")
+        port = harness.free_port()
+        server = None
+        try:
+            # The packaged snippet, in the place the harness reads the Apache one from.
+            configs = ws.root / "configs"
+            configs.mkdir()
+            shutil.copy(packaged("/etc/apache2/conf-available/eecall.conf"),
+                        configs / "apache-eecall.conf")
+            server, _ = harness.start_apache(ws, configs, port)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", f"/eecall?ip=127.0.0.1&port={PKG['sim'].port}&user=eedomus"
+                                "&secret=s3cret&from=eedomus&to=100&msg=Alerte%20d%E9bordement&drv=sip")
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            self.assertEqual(response.status, 200, body)
+            self.assertEqual(response.getheader("Content-Type"), "text/xml; charset=utf-8")
+            self.assertEqual(ET.fromstring(body).findtext("result"), "1", body)
+        finally:
+            if server:
+                server.stop()
+            ws.remove()
+
+
+def setUpModule():
+    harness.stop_cleanly_on_signals()
+    for tool in ("cpack", "dpkg-deb", "dpkg-shlibdeps", "man"):
+        harness.require_program(tool)
+    work = Path(tempfile.mkdtemp(prefix="eecall-deb-"))
+    PKG["work"] = work
+    build = run("cpack", "-G", "DEB", "-B", str(work / "out"), cwd=ARGS.build_dir)
+    debs = list((work / "out").glob("*.deb"))
+    if build.returncode != 0 or len(debs) != 1:
+        raise RuntimeError(f"cpack -G DEB failed ({build.returncode}):\n{build.stdout}{build.stderr}")
+    PKG["deb"] = debs[0]
+    PKG["root"] = work / "root"
+    PKG["control"] = work / "control"
+    for option, target in (("--extract", PKG["root"]), ("--control", PKG["control"])):
+        out = run("dpkg-deb", option, str(PKG["deb"]), str(target))
+        if out.returncode != 0:
+            raise RuntimeError(f"dpkg-deb {option} failed: {out.stderr}")
+    os.chmod(work, 0o755)
+    PKG["sim"] = harness.Simulator(ARGS.sim, work)
+
+
+def tearDownModule():
+    sim = PKG.pop("sim", None)
+    if sim:
+        sim.stop()
+    work = PKG.pop("work", None)
+    if work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", required=True, type=Path)
+    parser.add_argument("--sim", required=True)
+    parser.add_argument("--source", required=True, type=Path)
+    ARGS, rest = parser.parse_known_args()
+    harness.run_tests(rest, tearDownModule)
+
+
+if __name__ == "__main__":
+    main()
