@@ -15,6 +15,7 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::permission_denied: return "permission_denied";
     case ErrorCode::action_failed: return "action_failed";
     case ErrorCode::protocol_error: return "protocol_error";
+    case ErrorCode::tls_failed: return "tls_failed";
     case ErrorCode::busy: return "busy";
     case ErrorCode::no_answer: return "no_answer";
     case ErrorCode::congestion: return "congestion";
@@ -39,6 +40,7 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::permission_denied:
     case ErrorCode::action_failed:
     case ErrorCode::protocol_error:
+    case ErrorCode::tls_failed:
     case ErrorCode::busy:
     case ErrorCode::no_answer:
     case ErrorCode::congestion:

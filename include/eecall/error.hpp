@@ -18,6 +18,7 @@ enum class ErrorCode {
   permission_denied,  // the AMI user lacks the right for the action
   action_failed,      // Asterisk answered the action with an error
   protocol_error,     // the peer broke the AMI framing or closed too early
+  tls_failed,         // TLS was asked for and the handshake or the certificate check failed
   // What became of a call when the request waited for it (wait=SECONDS, OriginateResponse):
   busy,         // Reason 5
   no_answer,    // Reason 3: rang until the ring timeout
@@ -44,7 +45,7 @@ enum class ExitStatus : int {
   success = 0,
   internal_error = 1,
   bad_input = 2,    // usage error, missing or invalid parameter
-  pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol,
+  pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
                     // and a waited-for call that was not answered (busy, no_answer, ...)
   timeout = 4,
 };

@@ -6,7 +6,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -96,8 +100,9 @@ std::string describe(const std::vector<std::string>& addresses) {
   return out.empty() ? std::string("(no address)") : out;
 }
 
-// One AMI session over one TCP connection; each blocking-looking step runs the io_context
-// until the operation completes or its deadline passes (the Asio blocking_tcp_client idiom).
+// One AMI session over one TCP connection, optionally wrapped in TLS; each blocking-looking
+// step runs the io_context until the operation completes or its deadline passes (the Asio
+// blocking_tcp_client idiom).
 class Session {
  public:
   Session(const ClientSettings& settings, Clock::time_point total_deadline)
@@ -125,12 +130,78 @@ class Session {
     return std::nullopt;
   }
 
+  /// TLS handshake on the connected socket: the peer's chain must lead to ca_file (or, when
+  /// it is empty, to the system store) and its certificate must name `host` (DNS name, or IP
+  /// address for an IP literal). Any failure is tls_failed: never a fallback to plain TCP.
+  std::optional<Failure> start_tls(const std::string& host, std::uint16_t port) {
+    const auto failed = [&](const std::string& why) {
+      return Failure{ErrorCode::tls_failed,
+                     "TLS with " + host + " port " + std::to_string(port) + " failed: " + why, "tls"};
+    };
+    tls_context_.emplace(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(tls_context_->native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    if (settings_.ca_file.empty()) {
+      tls_context_->set_default_verify_paths(ec);
+    } else {
+      tls_context_->load_verify_file(settings_.ca_file, ec);
+    }
+    if (ec) {
+      return failed(settings_.ca_file.empty()
+                        ? "cannot load the system's trusted certificates: " + ec.message()
+                        : "cannot load CA file '" + settings_.ca_file + "': " + ec.message());
+    }
+    tls_context_->set_verify_mode(asio::ssl::verify_peer);
+    tls_.emplace(socket_, *tls_context_);
+    SSL* ssl = tls_->native_handle();
+    // OpenSSL checks the name during chain verification, so a mismatch is reported as
+    // "hostname mismatch" / "IP address mismatch" by X509_verify_cert_error_string().
+    asio::ip::make_address(host, ec);
+    const bool literal = !ec;
+    const int named = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str())
+                              : SSL_set1_host(ssl, host.c_str());
+    if (named != 1) return failed("cannot set the expected peer name '" + host + "'");
+    if (!literal) {
+      SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      SSL_set_tlsext_host_name(ssl, host.c_str());  // SNI: only for names (RFC 6066)
+    }
+    boost::system::error_code result = asio::error::would_block;
+    tls_->async_handshake(asio::ssl::stream_base::client,
+                          [&](const boost::system::error_code& handshake_ec) { result = handshake_ec; });
+    if (auto timed_out = run_until_done("tls", result)) return timed_out;
+    if (result) {
+      const long verify = SSL_get_verify_result(ssl);
+      if (verify != X509_V_OK) {
+        return failed("certificate not accepted: " +
+                      std::string(X509_verify_cert_error_string(verify)) +
+                      (settings_.ca_file.empty() ? " (checked against the system's trusted CAs)"
+                                                 : " (checked against " + settings_.ca_file + ")"));
+      }
+      const bool eof = result == asio::error::eof || result == asio::ssl::error::stream_truncated;
+      return failed(eof ? "the server closed the connection during the TLS handshake"
+                        : "handshake: " + result.message() + " (is this a TLS port?)");
+    }
+    return std::nullopt;
+  }
+
   Result<std::string> read_banner() {
     for (;;) {
       auto line = parser_.next_line();
-      if (!line) return line.failure();
+      if (!line) {
+        // A first line longer than ReadLimits::max_line is no AMI banner.
+        return Failure{ErrorCode::not_asterisk,
+                       "the server at that address is not an Asterisk Manager Interface (its "
+                       "first line is longer than " +
+                           std::to_string(settings_.limits.max_line) + " bytes)",
+                       "banner"};
+      }
       if (line.value()) return std::move(*line.value());
-      if (auto failed = read_more("banner")) return *failed;
+      if (auto failed = read_more("banner")) {
+        if (failed->code == ErrorCode::timeout && !settings_.tls) {
+          failed->message += " (a TLS port such as Asterisk's 5039 sends nothing first: use tls)";
+        }
+        return *failed;
+      }
     }
   }
 
@@ -139,8 +210,10 @@ class Session {
     if (!bytes) return bytes.failure();
     spdlog::debug("AMI >> {}", redacted(message));
     boost::system::error_code result = asio::error::would_block;
-    asio::async_write(socket_, asio::buffer(bytes.value()),
-                      [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
+    with_stream([&](auto& stream) {
+      asio::async_write(stream, asio::buffer(bytes.value()),
+                        [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
+    });
     if (auto timed_out = run_until_done(step, result)) return timed_out;
     if (result) {
       return Failure{ErrorCode::protocol_error,
@@ -176,7 +249,11 @@ class Session {
   Result<Message> await(const Wanted& wanted, std::string_view step, Clock::time_point deadline) {
     for (;;) {
       auto next = parser_.next_message();
-      if (!next) return next.failure();
+      if (!next) {
+        auto failure = next.failure();
+        failure.subject = std::string(step);  // the step, like every other session failure
+        return failure;
+      }
       if (auto& message = next.value()) {
         spdlog::debug("AMI << {}", redacted(*message));
         if (wanted(*message)) return std::move(*message);
@@ -197,17 +274,30 @@ class Session {
   }
 
  private:
+  /// Plain TCP, or TLS once start_tls() has run: the one place that tells them apart.
+  template <typename Operation>
+  void with_stream(const Operation& operation) {
+    if (tls_) {
+      operation(*tls_);
+    } else {
+      operation(socket_);
+    }
+  }
+
   std::optional<Failure> read_more(std::string_view step) { return read_more(step, step_deadline()); }
 
   std::optional<Failure> read_more(std::string_view step, Clock::time_point deadline) {
     boost::system::error_code result = asio::error::would_block;
     std::size_t got = 0;
-    socket_.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
-      result = ec;
-      got = n;
+    with_stream([&](auto& stream) {
+      stream.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
+        result = ec;
+        got = n;
+      });
     });
     if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
-    if (result == asio::error::eof || result == asio::error::connection_reset) {
+    if (result == asio::error::eof || result == asio::error::connection_reset ||
+        result == asio::ssl::error::stream_truncated) {
       return Failure{ErrorCode::protocol_error,
                      "the AMI server closed the connection while we waited for the " +
                          std::string(step) + " reply",
@@ -249,6 +339,8 @@ class Session {
   Clock::time_point total_deadline_;
   asio::io_context io_;
   tcp::socket socket_{io_};
+  std::optional<asio::ssl::context> tls_context_;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // declared after what it uses
   Parser parser_;
   std::array<char, 4096> chunk_{};
 };
@@ -323,6 +415,9 @@ Outcome Client::run(const Request& request) {
 
     Session session(settings_, total_deadline);
     if (auto failed = session.connect(addresses, request.port)) return fail(*failed);
+    if (settings_.tls) {
+      if (auto failed = session.start_tls(request.host, request.port)) return fail(*failed);
+    }
 
     auto banner = session.read_banner();
     if (!banner) return fail(banner.failure());

@@ -3,21 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "eecall/ami/client.hpp"
-#include "support/process.hpp"
+#include "support/sessions.hpp"
 
 namespace eecall::test {
 namespace {
-
-Request call_to(std::string host, std::uint16_t port) {
-  Request r;
-  r.host = std::move(host);
-  r.port = port;
-  r.user = "eedomus";
-  r.secret = "s3cret";
-  r.from = "100";
-  r.to = "291";
-  return r;
-}
 
 TEST(ClientResolve, HostNameThatDoesNotResolveIsResolveFailed) {
   ami::Client client({}, ami::random_action_ids(), [](const std::string& host, std::chrono::milliseconds) {

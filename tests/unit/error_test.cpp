@@ -30,6 +30,7 @@ const Mapping mappings[] = {
     {ErrorCode::permission_denied, "permission_denied", 502, 3},
     {ErrorCode::action_failed, "action_failed", 502, 3},
     {ErrorCode::protocol_error, "protocol_error", 502, 3},
+    {ErrorCode::tls_failed, "tls_failed", 502, 3},
     {ErrorCode::busy, "busy", 502, 3},
     {ErrorCode::no_answer, "no_answer", 502, 3},
     {ErrorCode::congestion, "congestion", 502, 3},

@@ -129,7 +129,8 @@ TEST(RenderXml, EveryErrorCodeByName) {
   for (auto code : {ErrorCode::missing_parameter, ErrorCode::invalid_parameter,
                     ErrorCode::resolve_failed, ErrorCode::connect_failed, ErrorCode::timeout,
                     ErrorCode::not_asterisk, ErrorCode::auth_failed, ErrorCode::permission_denied,
-                    ErrorCode::action_failed, ErrorCode::protocol_error, ErrorCode::busy,
+                    ErrorCode::action_failed, ErrorCode::protocol_error, ErrorCode::tls_failed,
+                    ErrorCode::busy,
                     ErrorCode::no_answer, ErrorCode::congestion, ErrorCode::hangup,
                     ErrorCode::call_failed}) {
     const auto fields = xml_fields(render_xml(failure(code, "x")));

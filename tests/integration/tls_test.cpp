@@ -1,0 +1,212 @@
+// TLS to AMI (issue 3, point 3): the simulator serves TLS with certificates made for this run
+// by the `openssl` command in a temporary directory (a private CA, a server certificate for
+// 127.0.0.1, one for another name, one for a host name, a self-signed one). The client must
+// verify the chain and the name, say tls_failed with OpenSSL's reason otherwise, and never
+// fall back to plain TCP.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "eecall/ami/client.hpp"
+#include "support/sessions.hpp"
+
+namespace eecall::test {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Every file the tests need, made once per test program.
+class Certificates {
+ public:
+  Certificates() : dir_(fs::temp_directory_path() / ("eecall-tls-" + std::to_string(::getpid()))) {
+    fs::create_directories(dir_);
+    // The private CA, and a second one nobody trusts.
+    make_ca("ca", "eecall test CA");
+    make_ca("other-ca", "eecall other CA");
+    make_server("good", "ca", "IP:127.0.0.1");                      // the right one
+    make_server("wrong-name", "ca", "IP:192.0.2.1,DNS:pbx.example");  // trusted, not for us
+    make_server("host-name", "ca", "DNS:pbx.test");                  // for a host name
+    make_server("other-ca-signed", "other-ca", "IP:127.0.0.1");     // right name, unknown CA
+    // Self-signed, with the right name.
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+             "subjectAltName=IP:127.0.0.1", "-keyout", path("self-signed.key"), "-out",
+             path("self-signed.pem")});
+  }
+  ~Certificates() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  [[nodiscard]] std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  /// Simulator options that serve TLS with certificate `name`.
+  [[nodiscard]] std::vector<std::string> serve(const std::string& name) const {
+    return {"--tls-cert", path(name + ".pem"), "--tls-key", path(name + ".key")};
+  }
+
+ private:
+  void openssl(std::vector<std::string> args) const {
+    args.insert(args.begin(), "/usr/bin/openssl");
+    const auto r = run_process(args, {}, {}, seconds(30));
+    if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
+  }
+
+  void make_ca(const std::string& name, const std::string& cn) const {
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-days", "2", "-subj", "/CN=" + cn, "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", path(name + ".key"),
+             "-out", path(name + ".pem")});
+  }
+
+  void make_server(const std::string& name, const std::string& ca, const std::string& san) const {
+    openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-subj", "/CN=eecall test server", "-keyout", path(name + ".key"), "-out",
+             path(name + ".csr")});
+    std::ofstream(path(name + ".ext")) << "subjectAltName=" << san
+                                       << "\nbasicConstraints=CA:FALSE\n"
+                                          "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n";
+    openssl({"x509", "-req", "-in", path(name + ".csr"), "-CA", path(ca + ".pem"), "-CAkey",
+             path(ca + ".key"), "-CAcreateserial", "-days", "2", "-extfile", path(name + ".ext"),
+             "-out", path(name + ".pem")});
+  }
+
+  fs::path dir_;
+};
+
+const Certificates& certificates() {
+  static const Certificates made;
+  return made;
+}
+
+ami::ClientSettings tls_settings(std::string ca_file) {
+  ami::ClientSettings s;
+  s.tls = true;
+  s.ca_file = std::move(ca_file);
+  s.total_timeout = seconds(5);
+  return s;
+}
+
+// Resolves every name to 127.0.0.1 without any DNS query.
+ami::Resolver loopback_resolver() {
+  return [](const std::string&, milliseconds) {
+    return Result<std::vector<std::string>>(std::vector<std::string>{"127.0.0.1"});
+  };
+}
+
+std::size_t count(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// --- the client core, in-process -------------------------------------------------------------
+
+TEST(TlsClient, TrustedCertificateForTheAddressWorksAndAmiRunsInsideTls) {
+  Simulator sim(certificates().serve("good"));
+  const auto outcome = ami::Client(tls_settings(certificates().path("ca.pem")))
+                           .run(call_to("127.0.0.1", sim.port()));
+  EXPECT_TRUE(outcome.ok()) << outcome.message;
+  EXPECT_EQ(outcome.message, "Originate successfully queued");
+  // The simulator decrypted and logged the whole session: AMI really went through TLS.
+  const auto got = sim.received();
+  EXPECT_EQ(count(got, "Action: Originate\r\n"), 1u) << got;
+  EXPECT_EQ(count(got, "Action: Logoff\r\n"), 1u) << got;
+}
+
+TEST(TlsClient, HostNameIsVerifiedAgainstTheCertificatesDnsName) {
+  Simulator sim(certificates().serve("host-name"));
+  const auto ok = ami::Client(tls_settings(certificates().path("ca.pem")), ami::random_action_ids(),
+                              loopback_resolver())
+                      .run(call_to("pbx.test", sim.port()));
+  EXPECT_TRUE(ok.ok()) << ok.message;
+  // The same certificate, reached as "other.test": the name does not match.
+  const auto wrong = ami::Client(tls_settings(certificates().path("ca.pem")), ami::random_action_ids(),
+                                 loopback_resolver())
+                         .run(call_to("other.test", sim.port()));
+  EXPECT_EQ(wrong.error, ErrorCode::tls_failed);
+  EXPECT_EQ(wrong.subject, "tls");
+  EXPECT_NE(wrong.message.find("hostname mismatch"), std::string::npos) << wrong.message;
+}
+
+TEST(TlsClient, SelfSignedCertificateWithoutCaFileIsRefused) {
+  Simulator sim(certificates().serve("self-signed"));
+  const auto outcome = ami::Client(tls_settings("")).run(call_to("127.0.0.1", sim.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::tls_failed) << outcome.message;
+  EXPECT_EQ(outcome.subject, "tls");
+  EXPECT_NE(outcome.message.find("self-signed certificate"), std::string::npos) << outcome.message;
+  EXPECT_EQ(sim.received().find("Action:"), std::string::npos) << "nothing sent, not even Login";
+}
+
+TEST(TlsClient, CertificateFromAnotherCaIsRefused) {
+  Simulator sim(certificates().serve("other-ca-signed"));
+  for (const std::string& ca : {certificates().path("ca.pem"), std::string()}) {
+    const auto outcome = ami::Client(tls_settings(ca)).run(call_to("127.0.0.1", sim.port()));
+    EXPECT_EQ(outcome.error, ErrorCode::tls_failed) << ca << ": " << outcome.message;
+    EXPECT_NE(outcome.message.find("unable to get local issuer certificate"), std::string::npos)
+        << outcome.message;
+  }
+  EXPECT_EQ(sim.received().find("Action:"), std::string::npos);
+}
+
+TEST(TlsClient, TrustedCertificateForAnotherNameIsRefused) {
+  Simulator sim(certificates().serve("wrong-name"));
+  const auto outcome = ami::Client(tls_settings(certificates().path("ca.pem")))
+                           .run(call_to("127.0.0.1", sim.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::tls_failed) << outcome.message;
+  EXPECT_NE(outcome.message.find("IP address mismatch"), std::string::npos) << outcome.message;
+  EXPECT_EQ(sim.received().find("Action:"), std::string::npos) << "the secret stays home";
+}
+
+TEST(TlsClient, MissingCaFileIsTlsFailedNamingTheFile) {
+  Simulator sim(certificates().serve("good"));
+  const auto outcome = ami::Client(tls_settings(certificates().path("no-such-ca.pem")))
+                           .run(call_to("127.0.0.1", sim.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::tls_failed);
+  EXPECT_NE(outcome.message.find("no-such-ca.pem"), std::string::npos) << outcome.message;
+}
+
+// A plain AMI server speaks first (its banner). The TLS client reads those bytes as a TLS
+// record, which they are not: OpenSSL fails at once ("wrong version number"), so this is
+// tls_failed right away, not a timeout, and the client never sends AMI in clear.
+TEST(TlsClient, PlainServerIsTlsFailedAtOnceNotADowngrade) {
+  Simulator plain;
+  const auto outcome = ami::Client(tls_settings(certificates().path("ca.pem")))
+                           .run(call_to("127.0.0.1", plain.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::tls_failed) << outcome.message;
+  EXPECT_EQ(outcome.subject, "tls");
+  EXPECT_LT(outcome.elapsed, seconds(2));
+  EXPECT_EQ(plain.received().find("Action:"), std::string::npos) << plain.received();
+}
+
+// A plain server that says nothing leaves the TLS handshake waiting: a timeout at step "tls".
+TEST(TlsClient, SilentServerIsTimeoutAtTheTlsStep) {
+  Simulator mute({"--fault", "no-banner"});
+  auto settings = tls_settings(certificates().path("ca.pem"));
+  settings.total_timeout = milliseconds(800);
+  const auto outcome = ami::Client(settings).run(call_to("127.0.0.1", mute.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::timeout) << outcome.message;
+  EXPECT_EQ(outcome.subject, "tls");
+  EXPECT_LT(outcome.elapsed, seconds(3));
+}
+
+// The TLS server waits for a ClientHello and the plain client for a banner: nobody speaks,
+// so the plain client times out at the banner step (with a hint about TLS ports).
+TEST(TlsClient, PlainClientAgainstTlsServerIsTimeoutAtTheBanner) {
+  Simulator sim(certificates().serve("good"));
+  ami::ClientSettings settings;
+  settings.total_timeout = milliseconds(800);
+  const auto outcome = ami::Client(settings).run(call_to("127.0.0.1", sim.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::timeout) << outcome.message;
+  EXPECT_EQ(outcome.subject, "banner");
+  EXPECT_NE(outcome.message.find("use tls"), std::string::npos) << outcome.message;
+  EXPECT_LT(outcome.elapsed, seconds(3));
+}
+
+}  // namespace
+}  // namespace eecall::test

@@ -1,0 +1,28 @@
+// One eecall session, run the two ways the integration tests need: the client core in-process
+// (a sample call Request) or the eecall program as a web server runs a CGI program.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "eecall/request.hpp"
+#include "support/answer.hpp"
+#include "support/process.hpp"
+
+namespace eecall::test {
+
+/// A call from 100 to 291 as user eedomus / s3cret (the simulator's default user).
+Request call_to(std::string host, std::uint16_t port);
+
+/// `ip=127.0.0.1&port=PORT&user=eedomus&secret=s3cret&from=100&to=291`.
+std::string call_query(std::uint16_t port);
+
+struct CgiRun {
+  CgiAnswer answer;
+  ProcessResult process;
+};
+
+/// Runs eecall as a CGI GET with `query`, plus `extra` variables (e.g. EECALL_TIMEOUT).
+CgiRun run_cgi_get(const std::string& query, const Env& extra = {});
+
+}  // namespace eecall::test
