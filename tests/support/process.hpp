@@ -17,6 +17,10 @@ struct ProcessResult {
   std::string out;
   std::string err;
   std::chrono::milliseconds elapsed{0};
+  /// The child's peak resident set (ru_maxrss from wait4), in KiB. posix_spawn() starts the
+  /// child on the parent's memory until exec, which Linux counts too, so this is an upper
+  /// bound that includes the test runner's own size at spawn time.
+  long peak_rss_kb = 0;
 };
 
 using Env = std::map<std::string, std::string>;
