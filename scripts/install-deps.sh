@@ -16,6 +16,10 @@ packages=(
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.
   dpkg-dev file man-db
+  # TLS tests (tests/integration/tls_test.cpp): a private CA and server certificates made at run time.
+  openssl
+  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

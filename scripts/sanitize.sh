@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds eecall, the simulator and every test with AddressSanitizer and UndefinedBehavior-
+# Sanitizer (any report is fatal: -fno-sanitize-recover=all) in ./build-asan and runs ctest.
+# A sanitizer report in eecall makes it exit non-zero, which the tests check. The web-server
+# and Debian-package tests (labels web, package) are left to ./scripts/test.sh: they run the
+# same binary behind Apache/lighttpd/nginx and cpack, and would not exercise other code.
+#   ./scripts/sanitize.sh [ctest options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" >/dev/null
+cmake --build build-asan -j"$(nproc)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE 'web|package' "$@"
