@@ -22,6 +22,8 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::hangup: return "hangup";
     case ErrorCode::call_failed: return "call_failed";
     case ErrorCode::internal_error: return "internal_error";
+    case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::config_error: return "config_error";
   }
   return "internal_error";
 }
@@ -32,7 +34,9 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::missing_parameter:
     case ErrorCode::invalid_parameter: return 400;
     case ErrorCode::timeout: return 504;
-    case ErrorCode::internal_error: return 500;
+    case ErrorCode::internal_error:
+    case ErrorCode::config_error: return 500;
+    case ErrorCode::forbidden: return 403;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::not_asterisk:
@@ -54,6 +58,7 @@ std::string_view http_reason(int status) noexcept {
   switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
     case 500: return "Internal Server Error";
@@ -64,6 +69,8 @@ std::string_view http_reason(int status) noexcept {
 }
 
 int exit_status(ErrorCode code) noexcept {
+  if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
+  if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
   switch (http_status(code)) {
     case 200: return static_cast<int>(ExitStatus::success);
     case 400: return static_cast<int>(ExitStatus::bad_input);

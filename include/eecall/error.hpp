@@ -26,12 +26,15 @@ enum class ErrorCode {
   hangup,       // Reason 1: hung up before answering
   call_failed,  // Reason 0 or any other: no channel, unknown or unreachable phone
   internal_error,     // a bug or a resource failure on our side
+  forbidden,          // refused by the admin's policy: token, allow_from/allow_to, URL credentials
+  config_error,       // the configuration file (or an EECALL_* setting) is unusable
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
 std::string_view error_name(ErrorCode code) noexcept;
 
-/// 200 success, 400 bad request, 502 PBX refused or failed, 504 timeout, 500 ours.
+/// 200 success, 400 bad request, 403 forbidden by policy, 502 PBX refused or failed,
+/// 504 timeout, 500 ours (a bug or the configuration).
 int http_status(ErrorCode code) noexcept;
 
 /// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
@@ -48,6 +51,8 @@ enum class ExitStatus : int {
   pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
                     // and a waited-for call that was not answered (busy, no_answer, ...)
   timeout = 4,
+  forbidden = 5,    // token missing or wrong, number not allowed, URL credentials refused
+  config_error = 6, // configuration file or EECALL_* setting unusable
 };
 
 }  // namespace eecall

@@ -7,6 +7,7 @@
 #include <istream>
 #include <ostream>
 
+#include "eecall/front/config.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/log.hpp"
 #include "eecall/render.hpp"
@@ -63,6 +64,16 @@ Format negotiate(std::string_view accept) {
   const double json = media_quality(accept, {"application/json"});
   const double xml = media_quality(accept, {"text/xml", "application/xml"});
   return json > 0.0 && json > xml ? Format::json : Format::xml;
+}
+
+// `Authorization: Bearer <token>` (Apache passes it only with CGIPassAuth On).
+std::string bearer_token(std::string_view header) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size() || !text::iequals(header.substr(0, scheme.size()), scheme)) return {};
+  header.remove_prefix(scheme.size());
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  return std::string(header);
 }
 
 void write_answer(std::ostream& out, const Outcome& outcome, Format format) {
@@ -130,14 +141,14 @@ int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const E
       format = *chosen;
     }
 
-    auto settings = settings_from_environment(env);
-    if (!settings) {
-      // The admin's configuration is wrong, not the request.
-      return answer_refusal(ErrorCode::internal_error,
-                            "server misconfigured: " + settings.failure().message,
-                            settings.failure().subject);
-    }
-    write_answer(out, handle(params, settings.value(), executor), format);
+    // The admin's configuration is wrong, not the request: 500, and the log says where.
+    auto config = load_config_for(env, std::nullopt);
+    if (!config) return answer_refusal(ErrorCode::config_error, config.failure().message, "config");
+
+    Incoming incoming;
+    incoming.params = std::move(params);
+    incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
+    write_answer(out, handle(incoming, config.value(), environment_values(env), executor), format);
   } catch (const std::exception& e) {
     return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
   }

@@ -6,6 +6,8 @@
 
 #include <ostream>
 
+#include "eecall/front/config.hpp"
+#include "eecall/front/policy.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/render.hpp"
 
@@ -36,6 +38,8 @@ PARAMETERS (same names as the old eeCall.php query string)
   callerid  call only: display name on the rung phone (1-40 bytes, no " < > \).
   msg     UTF-8, or Latin-1/Windows-1252 (converted); at most 992 bytes on one line,
           738 when it has line breaks (sent as Base64Body).
+  profile   a PBX profile of the configuration file instead of ip/port/user/secret.
+  token     the token the configuration may require.
   Empty values count as absent. CR, LF or NUL in any value but msg is refused.
   Options given after a QUERY string override its values.
 
@@ -44,7 +48,11 @@ ENVIRONMENT
   EECALL_TIMEOUT  total deadline in seconds (0.1-120, default 10).
   EECALL_CONTEXT  dialplan context for calls (default from-internal).
   EECALL_CHANNEL  channel template (default Local/{from}@{context}).
-  EECALL_AUTH     plain or md5 login (default plain).
+  EECALL_CONFIG   configuration file with PBX profiles (default /etc/eecall/eecall.conf).
+  EECALL_AUTH     md5 (default: the secret never crosses the network) or plain.
+  EECALL_TLS, EECALL_CA_FILE   TLS to AMI, and the CA file that verifies it.
+  EECALL_ALLOW_FROM, EECALL_ALLOW_TO   regular expressions from/to must match
+                  (default [0-9]+); profiles can set their own.
   EECALL_RING     default ring time in seconds (default 30).
   EECALL_CALLERID default display name for calls (default none).
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
@@ -56,14 +64,16 @@ OUTPUT
   result is 1 on success, 0 on failure; on failure <error> holds one of
   missing_parameter invalid_parameter resolve_failed connect_failed timeout
   not_asterisk auth_failed permission_denied action_failed protocol_error,
-  and with --wait: busy no_answer congestion hangup call_failed. With --wait the
+  and with --wait: busy no_answer congestion hangup call_failed; also forbidden,
+  config_error, tls_failed. With --wait the
   answer also gives Asterisk's reason code, the channel and its Uniqueid.
 
 EXIT STATUS
   0 success   2 bad input (usage, missing or invalid parameter)
   3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
     action, protocol), or a waited-for call was not answered   4 timeout
-  1 internal error
+  5 forbidden (token, allow_from/allow_to, URL credentials refused)
+  6 configuration error (file or EECALL_* variable)   1 internal error
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:
@@ -71,6 +81,8 @@ EXAMPLES
   The same, waiting up to 20 s to know whether phone 100 answered:
     EECALL_SECRET=xxx eecall --format text --wait 20 --callerid eeDomus \
            --ip 192.0.2.10 --user eedomus --from 100 --to 291
+  With the PBX in a profile of /etc/eecall/eecall.conf (no secret on the command line):
+    eecall --profile home --from 100 --to 291
   The old URL's query string works as it is:
     eecall 'ip=192.0.2.10&user=eedomus&secret=xxx&from=0240404040&to=291&msg=&drv='
   Text message to SIP phone 100, answer as one line:
@@ -132,13 +144,19 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--callerid", "callerid", "call: name shown on the rung phone, e.g. eeDomus");
 
   std::string format_name = "xml";
-  std::string timeout, context, channel, auth;
+  std::string timeout, context, channel, auth, ca_file, config_path;
   bool verbose = false;
+  bool tls = false;
   app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
   app.add_option("--timeout", timeout, "total deadline in seconds (default 10)");
   app.add_option("--context", context, "dialplan context for calls (default from-internal)");
   app.add_option("--channel", channel, "channel template (default Local/{from}@{context})");
-  app.add_option("--auth", auth, "login method: plain or md5 (default plain)");
+  app.add_option("--auth", auth, "login method: md5 (default) or plain");
+  app.add_flag("--tls", tls, "TLS to AMI (usually port 5039), certificate and name verified");
+  app.add_option("--ca-file", ca_file, "CA certificates for --tls (default: the system store)");
+  app.add_option("--config", config_path, "configuration file (default EECALL_CONFIG, else /etc/eecall/eecall.conf)");
+  param("--profile", "profile", "PBX profile of the configuration file");
+  param("--token", "token", "the token the configuration's [general] token= requires");
   app.add_flag("-v,--verbose", verbose, "log the AMI exchange (secrets redacted) on stderr");
   app.set_version_flag("--version", std::string("eecall ") + "0.1.0");
 
@@ -156,32 +174,33 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
     return static_cast<int>(ExitStatus::bad_input);
   }
 
-  auto settings = settings_from_environment(env);
   auto fail_usage = [&](const Failure& f) {
     err << "eecall: " << f.message << "\n";
     return static_cast<int>(ExitStatus::bad_input);
   };
-  if (!settings) return fail_usage(settings.failure());
-  if (!timeout.empty()) {
-    auto t = parse_timeout(timeout);
-    if (!t) return fail_usage(t.failure());
-    settings.value().total_timeout = t.value();
-    settings.value().step_timeout = std::min(ami::ClientSettings{}.step_timeout, t.value());
+  // Command-line settings win over everything else; a bad one is a usage error.
+  Incoming incoming;
+  auto override_with = [&](const char* key, const std::string& value, const char* flag) {
+    if (!value.empty()) incoming.overrides[key] = {value, flag};
+  };
+  override_with("timeout", timeout, "--timeout");
+  override_with("context", context, "--context");
+  override_with("channel", channel, "--channel");
+  override_with("auth", auth, "--auth");
+  override_with("ca_file", ca_file, "--ca-file");
+  if (tls) override_with("tls", "yes", "--tls");
+  if (EffectiveSettings scratch; auto failed = apply_settings(scratch, incoming.overrides)) {
+    return fail_usage(*failed);
   }
-  if (!context.empty()) {
-    auto c = check_context(context);
-    if (!c) return fail_usage(c.failure());
-    settings.value().call.context = c.value();
-  }
-  if (!channel.empty()) {
-    auto c = check_channel_template(channel);
-    if (!c) return fail_usage(c.failure());
-    settings.value().call.channel_template = c.value();
-  }
-  if (!auth.empty()) {
-    auto a = parse_auth(auth);
-    if (!a) return fail_usage(a.failure());
-    settings.value().auth = a.value();
+
+  auto config = load_config_for(env, config_path.empty() ? std::nullopt : std::optional(config_path));
+  if (!config) {
+    Outcome o;
+    o.error = ErrorCode::config_error;
+    o.message = config.failure().message;
+    o.subject = "config";
+    out << render(o, *format);
+    return exit_status(o.error);
   }
 
   Params params = parse_query_string(query);
@@ -193,7 +212,8 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
     if (auto s = lookup(env, "EECALL_SECRET")) set_param(params, "secret", *s);
   }
 
-  const auto outcome = handle(params, settings.value(), executor);
+  incoming.params = std::move(params);
+  const auto outcome = handle(incoming, config.value(), environment_values(env), executor);
   out << render(outcome, *format);
   out.flush();
   return exit_status(outcome.error);

@@ -1,6 +1,9 @@
 #include "eecall/front/settings.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <regex>
 #include <cstdlib>
 
 #include "eecall/text.hpp"
@@ -54,40 +57,104 @@ Result<ami::AuthMethod> parse_auth(std::string_view name) {
   return bad("auth", "auth must be 'plain' or 'md5'");
 }
 
+Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
+  for (const char* yes : {"yes", "true", "on", "1"}) {
+    if (text::iequals(value, yes)) return true;
+  }
+  for (const char* no : {"no", "false", "off", "0"}) {
+    if (text::iequals(value, no)) return false;
+  }
+  return bad(subject, std::string(subject) + " must be yes or no");
+}
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 11> keys_and_variables = {{
+    {"timeout", "EECALL_TIMEOUT"},
+    {"context", "EECALL_CONTEXT"},
+    {"channel", "EECALL_CHANNEL"},
+    {"auth", "EECALL_AUTH"},
+    {"tls", "EECALL_TLS"},
+    {"ca_file", "EECALL_CA_FILE"},
+    {"ring", "EECALL_RING"},
+    {"callerid", "EECALL_CALLERID"},
+    {"allow_from", "EECALL_ALLOW_FROM"},
+    {"allow_to", "EECALL_ALLOW_TO"},
+    {"step_timeout", "EECALL_STEP_TIMEOUT"},
+}};
+
+Result<std::string> check_regex(std::string_view subject, std::string_view value) {
+  try {
+    const std::regex compiled{std::string(value), std::regex::ECMAScript};
+    (void)compiled;
+  } catch (const std::regex_error& e) {
+    return bad(subject, std::string(subject) + " is not a valid regular expression: " + e.what());
+  }
+  return std::string(value);
+}
+
+Result<std::string> check_ca_file(std::string_view value) {
+  if (value.empty() || value.front() != '/') return bad("ca_file", "ca_file must be an absolute path");
+  return std::string(value);
+}
+
+// Applies one key; the failure message is completed with the origin by the caller.
+std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, const std::string& v) {
+  auto& c = s.client;
+  auto take = [](auto result, auto& target) -> std::optional<Failure> {
+    if (!result) return result.failure();
+    target = std::move(result.value());
+    return std::nullopt;
+  };
+  if (key == "timeout") return take(parse_timeout(v), c.total_timeout);
+  if (key == "step_timeout") return take(parse_timeout(v), c.step_timeout);
+  if (key == "context") return take(check_context(v), c.call.context);
+  if (key == "channel") return take(check_channel_template(v), c.call.channel_template);
+  if (key == "auth") return take(parse_auth(v), c.auth);
+  if (key == "tls") return take(parse_yes_no("tls", v), c.tls);
+  if (key == "ca_file") return take(check_ca_file(v), c.ca_file);
+  if (key == "callerid") return take(check_caller_id_name("callerid", v), c.call.caller_id_name);
+  if (key == "allow_from") return take(check_regex("allow_from", v), s.policy.allow_from);
+  if (key == "allow_to") return take(check_regex("allow_to", v), s.policy.allow_to);
+  if (key == "ring") {
+    auto r = check_ring_seconds("ring", v);
+    if (!r) return r.failure();
+    c.call.ring_timeout_ms = r.value() * 1000;
+    return std::nullopt;
+  }
+  return bad(key, "unknown setting '" + std::string(key) + "'");
+}
+
+}  // namespace
+
+bool is_setting_key(std::string_view key) {
+  return std::any_of(keys_and_variables.begin(), keys_and_variables.end(),
+                     [&](const auto& kv) { return kv.first == key; });
+}
+
+std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values) {
+  for (const auto& [key, setting] : values) {
+    if (auto failed = apply_one(settings, key, setting.value)) {
+      return Failure{ErrorCode::config_error, setting.origin + ": " + failed->message, setting.origin};
+    }
+  }
+  // The step deadline never outlives the whole request's.
+  settings.client.step_timeout = std::min(settings.client.step_timeout, settings.client.total_timeout);
+  return std::nullopt;
+}
+
+SettingValues environment_values(const Environment& env) {
+  SettingValues values;
+  for (const auto& [key, variable] : keys_and_variables) {
+    if (auto v = lookup(env, std::string(variable))) values[std::string(key)] = {*v, std::string(variable)};
+  }
+  return values;
+}
+
 Result<ami::ClientSettings> settings_from_environment(const Environment& env) {
-  ami::ClientSettings settings;
-  if (auto v = lookup(env, "EECALL_TIMEOUT")) {
-    auto t = parse_timeout(*v);
-    if (!t) return bad("EECALL_TIMEOUT", "EECALL_TIMEOUT: " + t.failure().message);
-    settings.total_timeout = t.value();
-  }
-  if (auto v = lookup(env, "EECALL_CONTEXT")) {
-    auto c = check_context(*v);
-    if (!c) return bad("EECALL_CONTEXT", "EECALL_CONTEXT: " + c.failure().message);
-    settings.call.context = c.value();
-  }
-  if (auto v = lookup(env, "EECALL_CHANNEL")) {
-    auto c = check_channel_template(*v);
-    if (!c) return bad("EECALL_CHANNEL", "EECALL_CHANNEL: " + c.failure().message);
-    settings.call.channel_template = c.value();
-  }
-  if (auto v = lookup(env, "EECALL_AUTH")) {
-    auto a = parse_auth(*v);
-    if (!a) return bad("EECALL_AUTH", "EECALL_AUTH: " + a.failure().message);
-    settings.auth = a.value();
-  }
-  if (auto v = lookup(env, "EECALL_RING")) {
-    auto r = check_ring_seconds("EECALL_RING", *v);
-    if (!r) return bad("EECALL_RING", "EECALL_RING: " + r.failure().message);
-    settings.call.ring_timeout_ms = r.value() * 1000;
-  }
-  if (auto v = lookup(env, "EECALL_CALLERID")) {
-    auto c = check_caller_id_name("EECALL_CALLERID", *v);
-    if (!c) return bad("EECALL_CALLERID", c.failure().message);
-    settings.call.caller_id_name = c.value();
-  }
-  settings.step_timeout = std::min(settings.step_timeout, settings.total_timeout);
-  return settings;
+  EffectiveSettings settings;
+  if (auto failed = apply_settings(settings, environment_values(env))) return *failed;
+  return settings.client;
 }
 
 }  // namespace eecall::front

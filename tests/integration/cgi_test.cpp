@@ -22,7 +22,8 @@ CgiRun run_cgi(const std::string& query, Env extra = {}, const std::string& meth
   Env env = {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", method},
              {"QUERY_STRING", query},          {"SERVER_PROTOCOL", "HTTP/1.1"},
              {"SCRIPT_NAME", "/cgi-bin/eecall"}, {"REMOTE_ADDR", "127.0.0.1"},
-             {"SERVER_NAME", "localhost"},     {"SERVER_PORT", "80"}};
+             {"SERVER_NAME", "localhost"},     {"SERVER_PORT", "80"},
+             {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
   if (method == "POST") {
     env["CONTENT_LENGTH"] = std::to_string(body.size());
     env["CONTENT_TYPE"] = "application/x-www-form-urlencoded";
@@ -259,7 +260,11 @@ TEST_F(CgiAgainstSimulator, SecretNeverAppearsInTheAnswerOrTheLogEvenAtDebugLeve
     EXPECT_EQ(run.process.err.find(secret), std::string::npos) << run.process.err;
   }
   const auto debug = run_cgi(pbx(sim.port()) + "&from=100&to=291", {{"SPDLOG_LEVEL", "debug"}});
-  EXPECT_NE(debug.process.err.find("Secret: ***"), std::string::npos) << debug.process.err;
+  EXPECT_NE(debug.process.err.find("Key: ***"), std::string::npos) << debug.process.err;
+  const auto plain = run_cgi(pbx(sim.port()) + "&from=100&to=291",
+                             {{"SPDLOG_LEVEL", "debug"}, {"EECALL_AUTH", "plain"}});
+  EXPECT_NE(plain.process.err.find("Secret: ***"), std::string::npos) << plain.process.err;
+  EXPECT_EQ(plain.process.err.find(secret), std::string::npos) << plain.process.err;
   EXPECT_NE(debug.process.err.find("Originate successfully queued"), std::string::npos);
 }
 

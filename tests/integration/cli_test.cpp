@@ -9,6 +9,7 @@ namespace {
 
 ProcessResult eecall(std::vector<std::string> args, Env env = {}) {
   args.insert(args.begin(), EECALL_BINARY);
+  env.emplace("EECALL_CONFIG", "/dev/null");  // never the machine's /etc/eecall
   return run_process(args, env, {}, std::chrono::seconds(30));
 }
 

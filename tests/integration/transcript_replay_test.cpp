@@ -132,6 +132,7 @@ Request message(std::string to, MessageDriver drv, std::string text, std::uint16
 ami::ClientSettings recorded_settings(std::string channel_template = "Local/{from}@{context}") {
   ami::ClientSettings s;
   s.total_timeout = std::chrono::seconds(10);
+  s.auth = ami::AuthMethod::plain;     // these recordings logged in with Secret
   s.call.caller_id_name = "eeDomus";  // what the recording tool put in CallerID
   s.call.channel_template = std::move(channel_template);
   return s;

@@ -9,7 +9,8 @@ namespace eecall::test {
 namespace {
 
 CgiAnswer cgi(const std::string& query, Env extra, ProcessResult* process = nullptr) {
-  Env env = {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", query}};
+  Env env = {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", query},
+             {"EECALL_CONFIG", "/dev/null"}};
   for (auto& [k, v] : extra) env[k] = v;
   auto result = run_process({EECALL_BINARY}, env, {}, std::chrono::seconds(30));
   if (process != nullptr) *process = result;

@@ -95,7 +95,8 @@ class Cgi : public ::testing::Test {
   Environment base_env(const std::string& method) {
     return {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", method},
             {"SERVER_PROTOCOL", "HTTP/1.1"},  {"SCRIPT_NAME", "/cgi-bin/eecall"},
-            {"SERVER_NAME", "localhost"},     {"REMOTE_ADDR", "192.168.0.20"}};
+            {"SERVER_NAME", "localhost"},     {"REMOTE_ADDR", "192.168.0.20"},
+            {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
   }
 
   Answer run(const Environment& env, const std::string& input = {}) {

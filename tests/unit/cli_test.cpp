@@ -25,7 +25,8 @@ struct CliRun {
 
 class Cli : public ::testing::Test, protected test::FakePbx {
  protected:
-  CliRun run(std::vector<std::string> args, const Environment& env = {}) {
+  CliRun run(std::vector<std::string> args, Environment env = {}) {
+    env.emplace("EECALL_CONFIG", "/dev/null");  // never the machine's /etc/eecall
     args.insert(args.begin(), "eecall");
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
@@ -348,7 +349,14 @@ TEST_F(Cli, BadAdminOptionsAreBadInput) {
   EXPECT_EQ(run(plus(call_options, {"--context", "from internal"})).status, 2);
   EXPECT_EQ(run(plus(call_options, {"--channel", "PJSIP/100"})).status, 2);
   EXPECT_EQ(run(plus(call_options, {"--auth", "sha1"})).status, 2);
-  EXPECT_EQ(run(call_options, {{"EECALL_AUTH", "sha1"}}).status, 2);
+  EXPECT_TRUE(requests.empty());
+}
+
+TEST_F(Cli, BadAdminVariableIsAConfigurationError) {
+  const auto r = run(call_options, {{"EECALL_AUTH", "sha1"}});
+  EXPECT_EQ(r.status, 6);
+  EXPECT_NE(r.out.find("<error>config_error</error>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("EECALL_AUTH"), std::string::npos) << r.out;
   EXPECT_TRUE(requests.empty());
 }
 

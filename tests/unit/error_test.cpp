@@ -37,6 +37,8 @@ const Mapping mappings[] = {
     {ErrorCode::hangup, "hangup", 502, 3},
     {ErrorCode::call_failed, "call_failed", 502, 3},
     {ErrorCode::internal_error, "internal_error", 500, 1},
+    {ErrorCode::forbidden, "forbidden", 403, 5},
+    {ErrorCode::config_error, "config_error", 500, 6},
 };
 
 class ErrorMapping : public ::testing::TestWithParam<Mapping> {};

@@ -23,7 +23,7 @@ struct ClientSettings {
   std::chrono::milliseconds total_timeout{10000};  // the whole request
   std::chrono::milliseconds step_timeout{5000};    // any one step (capped by the total)
   std::chrono::milliseconds logoff_timeout{1000};  // the Goodbye is a courtesy: wait little
-  AuthMethod auth = AuthMethod::plain;
+  AuthMethod auth = AuthMethod::md5;  // Challenge + Key: the secret never crosses the network
   /// TLS to AMI (Asterisk's tlsenable, usually port 5039): the certificate and the host name
   /// are verified against ca_file, or the system store when ca_file is empty; never a silent
   /// downgrade to plain TCP.

@@ -1,9 +1,12 @@
-// The one flow both front ends share: parameters -> Request -> AMI session -> Outcome.
+// The one flow both front ends share: what arrived -> policy and profile -> Request ->
+// AMI session -> Outcome.
 #pragma once
 
 #include <functional>
 
 #include "eecall/ami/client.hpp"
+#include "eecall/front/config.hpp"
+#include "eecall/front/policy.hpp"
 #include "eecall/outcome.hpp"
 #include "eecall/request.hpp"
 
@@ -14,8 +17,9 @@ namespace eecall::front {
 using Executor = std::function<Outcome(const Request&, const ami::ClientSettings&)>;
 Executor network_executor();
 
-/// Validates `params`, runs the request, logs the one info line, and measures the time.
-Outcome handle(const Params& params, const ami::ClientSettings& settings,
+/// Applies the policy (token, profile, URL credentials), validates, checks allow_from /
+/// allow_to, runs the request, logs the one info line, and measures the time.
+Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor);
 
 }  // namespace eecall::front

@@ -1,12 +1,22 @@
-// Admin-side settings shared by CGI and command line, read from EECALL_* variables.
+// Admin-side settings shared by CGI and command line. The same keys come from four places,
+// applied in this order (later wins): built-in defaults, EECALL_* variables, the config file's
+// [general], the chosen [profile], command-line options.
 //
-//   EECALL_TIMEOUT  total deadline in seconds (decimal allowed, 0.1..120; default 10)
-//   EECALL_CONTEXT  dialplan context for calls (default from-internal)
-//   EECALL_CHANNEL  channel template with {from} and {context} (default Local/{from}@{context})
-//   EECALL_AUTH     plain | md5 (default plain)
-//   EECALL_RING     default ring time of a call in seconds (5..120; default 30)
-//   EECALL_CALLERID default display name on the rung phone (default: none, just the number)
+//   key         EECALL_*         meaning
+//   timeout     EECALL_TIMEOUT   total deadline in seconds (decimal allowed, 0.1..120; default 10)
+//   context     EECALL_CONTEXT   dialplan context for calls (default from-internal)
+//   channel     EECALL_CHANNEL   channel template with {from}, {context} (Local/{from}@{context})
+//   auth        EECALL_AUTH      md5 (default: Challenge + Key, the secret never crosses) | plain
+//   tls         EECALL_TLS       yes | no (default no): TLS to AMI, certificate verified
+//   ca_file     EECALL_CA_FILE   CA certificates for tls (default: the system store)
+//   ring        EECALL_RING      default ring time of a call in seconds (5..120; default 30)
+//   callerid    EECALL_CALLERID  default display name on the rung phone (default: none)
+//   allow_from  EECALL_ALLOW_FROM  regular expression a call's `from` must match ([0-9]+)
+//   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
 #pragma once
+
+#include <map>
+#include <string>
 
 #include "eecall/ami/client.hpp"
 #include "eecall/front/environment.hpp"
@@ -14,6 +24,34 @@
 
 namespace eecall::front {
 
+/// One raw value and where it came from ("eecall.conf:12", "EECALL_TIMEOUT", "--timeout").
+struct Setting {
+  std::string value;
+  std::string origin;
+};
+using SettingValues = std::map<std::string, Setting, std::less<>>;
+
+/// Which numbers a URL may dial: ECMAScript regular expressions matching the whole value.
+struct Policy {
+  std::string allow_from = "[0-9]+";  // calls: the first phone or number rung
+  std::string allow_to = "[0-9]+";    // calls and messages: the destination
+};
+
+struct EffectiveSettings {
+  ami::ClientSettings client;
+  Policy policy;
+};
+
+/// True for the keys listed above.
+bool is_setting_key(std::string_view key);
+
+/// Checks and applies `values` in place. Failure: config_error naming the value's origin.
+std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values);
+
+/// The EECALL_* variables present in `env`, as setting values.
+SettingValues environment_values(const Environment& env);
+
+/// Defaults + EECALL_* variables (what a run without config file uses).
 Result<ami::ClientSettings> settings_from_environment(const Environment& env);
 
 /// Checkers shared with the command-line options. Failures are invalid_parameter.
@@ -21,5 +59,6 @@ Result<std::chrono::milliseconds> parse_timeout(std::string_view seconds);
 Result<std::string> check_context(std::string_view context);
 Result<std::string> check_channel_template(std::string_view channel_template);
 Result<ami::AuthMethod> parse_auth(std::string_view name);
+Result<bool> parse_yes_no(std::string_view subject, std::string_view value);
 
 }  // namespace eecall::front

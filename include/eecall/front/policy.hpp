@@ -1,0 +1,39 @@
+// The admin's policy applied to one incoming request, before anything reaches the PBX:
+// the token, the choice of profile (whose secret only ever goes to its own host), URL
+// credentials allowed or not, and which numbers may be dialled.
+#pragma once
+
+#include <string>
+
+#include "eecall/front/config.hpp"
+#include "eecall/front/settings.hpp"
+#include "eecall/request.hpp"
+
+namespace eecall::front {
+
+/// What a front end received.
+struct Incoming {
+  Params params;
+  std::string bearer_token;  // from `Authorization: Bearer ...` (CGI), else empty
+  SettingValues overrides;   // command-line options (already checked), applied last
+};
+
+/// The request with its profile merged in, and the settings that apply to it.
+struct Resolved {
+  Params params;  // ip/port/user/secret come from the profile when one is used
+  EffectiveSettings settings;
+  std::string profile;  // empty: old-style URL credentials
+};
+
+/// Token, profile choice and settings. Failures: forbidden (403), invalid_parameter (a profile
+/// named with URL credentials, or unknown), config_error (a bad EECALL_* value).
+Result<Resolved> resolve(const Incoming& incoming, const Config& config,
+                         const SettingValues& environment);
+
+/// allow_from (calls) and allow_to (calls and messages), matched against the whole value.
+std::optional<Failure> check_allowed(const Request& request, const Policy& policy);
+
+/// Constant-time comparison (of SHA-256 digests, so the length leaks nothing either).
+bool token_matches(std::string_view expected, std::string_view given);
+
+}  // namespace eecall::front

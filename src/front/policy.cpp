@@ -1,0 +1,113 @@
+#include "eecall/front/policy.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <regex>
+
+namespace eecall::front {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> url_credentials = {"ip", "port", "user", "secret"};
+
+std::string first_value(const Params& params, std::string_view name) {
+  for (const auto& [n, v] : params) {
+    if (n == name && !v.empty()) return v;
+  }
+  return {};
+}
+
+bool has_url_credentials(const Params& params) {
+  return std::any_of(params.begin(), params.end(), [](const auto& p) {
+    return !p.second.empty() &&
+           std::find(url_credentials.begin(), url_credentials.end(), p.first) != url_credentials.end();
+  });
+}
+
+std::array<unsigned char, 32> sha256(std::string_view bytes) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  return digest;
+}
+
+Failure forbidden(std::string message, std::string subject) {
+  return {ErrorCode::forbidden, std::move(message), std::move(subject)};
+}
+
+bool matches(const std::string& pattern, const std::string& value) {
+  return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
+}
+
+}  // namespace
+
+bool token_matches(std::string_view expected, std::string_view given) {
+  const auto a = sha256(expected);
+  const auto b = sha256(given);
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Result<Resolved> resolve(const Incoming& incoming, const Config& config,
+                         const SettingValues& environment) {
+  if (!config.token.empty()) {
+    auto given = first_value(incoming.params, "token");
+    if (given.empty()) given = incoming.bearer_token;
+    if (given.empty() || !token_matches(config.token, given)) {
+      return forbidden("this server requires a valid token (token= or Authorization: Bearer)", "token");
+    }
+  }
+
+  Resolved resolved;
+  resolved.params = incoming.params;
+  const auto named = first_value(incoming.params, "profile");
+  const bool url_credentials_given = has_url_credentials(incoming.params);
+  const Profile* profile = nullptr;
+  if (!named.empty()) {
+    profile = config.profile(named);
+    if (profile == nullptr) {
+      return Failure{ErrorCode::invalid_parameter, "unknown profile '" + named + "'", "profile"};
+    }
+    // A profile's secret only ever goes to its own host.
+    if (url_credentials_given) {
+      return Failure{ErrorCode::invalid_parameter,
+                     "a request that names a profile must not also give ip, port, user or secret",
+                     "profile"};
+    }
+  } else if (!url_credentials_given) {
+    profile = config.profile("default");
+  }
+  if (profile == nullptr && url_credentials_given && !config.allow_url_credentials) {
+    return forbidden("this server does not accept ip, user or secret in the URL: use profile=NAME", "ip");
+  }
+  if (profile != nullptr) {
+    resolved.profile = profile->name;
+    std::erase_if(resolved.params, [](const auto& p) {
+      return std::find(url_credentials.begin(), url_credentials.end(), p.first) != url_credentials.end();
+    });
+    for (const auto& [key, setting] : profile->credentials) {
+      resolved.params.emplace_back(key == "host" ? "ip" : key, setting.value);
+    }
+  }
+
+  for (const auto* values : {&environment, &config.general,
+                             profile != nullptr ? &profile->settings : nullptr, &incoming.overrides}) {
+    if (values == nullptr) continue;
+    if (auto failed = apply_settings(resolved.settings, *values)) return *failed;
+  }
+  return resolved;
+}
+
+std::optional<Failure> check_allowed(const Request& request, const Policy& policy) {
+  if (request.action == ActionKind::call && !matches(policy.allow_from, request.from)) {
+    return forbidden("from '" + request.from + "' is not allowed on this server (allow_from)", "from");
+  }
+  if (!matches(policy.allow_to, request.to)) {
+    return forbidden("to '" + request.to + "' is not allowed on this server (allow_to)", "to");
+  }
+  return std::nullopt;
+}
+
+}  // namespace eecall::front

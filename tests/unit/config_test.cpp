@@ -1,0 +1,163 @@
+// The configuration file: profiles, policy keys, and every way it can be unusable — each error
+// names the file and, for content, the line.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "eecall/front/config.hpp"
+
+namespace eecall::front {
+namespace {
+
+class ConfigFile : public ::testing::Test {
+ protected:
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("eecall-config-test-" + std::to_string(::getpid()) + ".conf"))
+                         .string();
+  void TearDown() override { std::filesystem::remove(path); }
+
+  void write(const std::string& text, mode_t mode = 0640) {
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), mode);
+  }
+  Config loaded() {
+    auto c = load_config(path);
+    if (!c) {
+      ADD_FAILURE() << c.failure().message;
+      return {};
+    }
+    return c.value();
+  }
+  std::string refusal() {
+    auto c = load_config(path);
+    if (c) {
+      ADD_FAILURE() << "accepted, expected a configuration error";
+      return {};
+    }
+    EXPECT_EQ(c.failure().code, ErrorCode::config_error);
+    return c.failure().message;
+  }
+};
+
+const std::string home_profile =
+    "[general]\n"
+    "allow_url_credentials = no\n"
+    "token = 0123456789abcdef-token\n"
+    "timeout = 5\n"
+    "\n"
+    "; the PBX at home\n"
+    "[home]\n"
+    "host = 127.0.0.1\n"
+    "port = 5039\n"
+    "user = eedomus\n"
+    "secret = s3cret\n"
+    "allow_from = 1[0-9]{2}\n"
+    "callerid = eeDomus\n";
+
+TEST_F(ConfigFile, ProfilesAndPolicyAreRead) {
+  write(home_profile);
+  const auto c = loaded();
+  EXPECT_EQ(c.path, path);
+  EXPECT_FALSE(c.allow_url_credentials);
+  EXPECT_EQ(c.token, "0123456789abcdef-token");
+  EXPECT_EQ(c.general.at("timeout").value, "5");
+  const auto* home = c.profile("home");
+  ASSERT_NE(home, nullptr);
+  EXPECT_EQ(home->credentials.at("host").value, "127.0.0.1");
+  EXPECT_EQ(home->credentials.at("secret").value, "s3cret");
+  EXPECT_EQ(home->settings.at("allow_from").value, "1[0-9]{2}");
+  EXPECT_EQ(home->settings.at("allow_from").origin, path + ":12");
+  EXPECT_EQ(c.profile("office"), nullptr);
+}
+
+TEST_F(ConfigFile, EmptyFileIsAnEmptyConfiguration) {
+  write("");
+  const auto c = loaded();
+  EXPECT_TRUE(c.allow_url_credentials);
+  EXPECT_TRUE(c.token.empty());
+  EXPECT_TRUE(c.profiles.empty());
+}
+
+TEST_F(ConfigFile, UnknownKeyNamesFileAndLine) {
+  write("[general]\ntimeout = 5\n\n[home]\nhost = 127.0.0.1\nuser = u\nsecert = typo\n");
+  EXPECT_EQ(refusal(), path + ":7: unknown key 'secert' in [home]");
+}
+
+TEST_F(ConfigFile, BadValueNamesFileAndLine) {
+  write("[general]\ntimeout = forever\n");
+  const auto message = refusal();
+  EXPECT_NE(message.find(path + ":2: "), std::string::npos) << message;
+  EXPECT_NE(message.find("timeout"), std::string::npos) << message;
+}
+
+TEST_F(ConfigFile, SyntaxErrorNamesFileAndLine) {
+  write("[general]\ntimeout = 5\n[home\nhost = x\n");
+  EXPECT_NE(refusal().find(path + ":3: "), std::string::npos);
+}
+
+TEST_F(ConfigFile, DuplicateKeyIsRefused) {
+  write("[home]\nhost = 127.0.0.1\nhost = 10.0.0.1\nuser = u\nsecret = s\n");
+  EXPECT_NE(refusal().find(path + ":3"), std::string::npos);
+}
+
+TEST_F(ConfigFile, ProfileWithoutSecretOrWithABadHostIsRefused) {
+  write("[home]\nhost = 127.0.0.1\nuser = eedomus\n");
+  EXPECT_NE(refusal().find("[home] has no secret"), std::string::npos);
+  write("[home]\nhost = not a host\nuser = eedomus\nsecret = s3cret\n");
+  const auto message = refusal();
+  EXPECT_NE(message.find(path + ":2: profile [home] host"), std::string::npos) << message;
+}
+
+TEST_F(ConfigFile, BadRegularExpressionIsRefused) {
+  write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = [0-9\n");
+  EXPECT_NE(refusal().find(path + ":5: "), std::string::npos);
+}
+
+TEST_F(ConfigFile, ShortTokenIsRefusedWithoutEchoingIt) {
+  write("[general]\ntoken = abc\n");
+  const auto message = refusal();
+  EXPECT_NE(message.find(path + ":2: token"), std::string::npos) << message;
+  EXPECT_EQ(message.find("abc"), std::string::npos) << message;
+}
+
+TEST_F(ConfigFile, WorldReadableFileWithSecretsIsRefused) {
+  write(home_profile, 0644);
+  const auto message = refusal();
+  EXPECT_NE(message.find("every user may read it"), std::string::npos) << message;
+  EXPECT_EQ(message.find("s3cret"), std::string::npos);
+  write("[general]\ntimeout = 5\n", 0644);
+  EXPECT_TRUE(load_config(path).ok()) << "no secret, nothing to protect";
+}
+
+TEST_F(ConfigFile, MissingFileIsAnErrorWhenNamed) {
+  EXPECT_NE(refusal().find("cannot read configuration " + path), std::string::npos);
+  const Environment env = {{"EECALL_CONFIG", path}};
+  EXPECT_FALSE(load_config_for(env, std::nullopt).ok());
+  EXPECT_FALSE(load_config_for({}, path).ok());
+}
+
+TEST_F(ConfigFile, UnreadableFileSaysSo) {
+  write(home_profile, 0600);
+  // Root reads everything: check as an unprivileged user, in a child process.
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::geteuid() == 0 && ::setuid(65534) != 0) ::_exit(3);
+    if (::geteuid() != 0) ::chmod(path.c_str(), 0);
+    auto c = load_config(path);
+    const bool said = !c && c.failure().message.find("cannot read configuration " + path) == 0 &&
+                      c.failure().message.find("www-data") != std::string::npos;
+    ::_exit(said ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "an unreadable configuration must be named, with the fix";
+}
+
+}  // namespace
+}  // namespace eecall::front
