@@ -213,8 +213,9 @@ def start_apache(ws, configs, port):
     user = f"User {WEB_USER}\nGroup {WEB_USER}\n" if AS_ROOT else ""
     r = ws.root
     # A minimal Debian-like apache2.conf: mpm_event + cgid (Debian's default pair), the stock
-    # serve-cgi-bin.conf (/cgi-bin/ → /usr/lib/cgi-bin, open to all) and a site log with the
-    # `env=!eecall_request` that docs/install.md asks for; then the shipped snippet.
+    # serve-cgi-bin.conf (/cgi-bin/ → /usr/lib/cgi-bin, open to all), the shipped snippet, and
+    # a site like 000-default.conf: a VirtualHost with its own CustomLog (which hides the
+    # server's CustomLog lines from it) carrying the `env=!eecall_request` of docs/install.md.
     conf = f"""ServerRoot {r}
 ServerName 127.0.0.1
 Listen 127.0.0.1:{port}
@@ -238,9 +239,11 @@ ScriptAlias /cgi-bin/ {ws.cgi_bin}/
     Options +ExecCGI
     Require all granted
 </Directory>
-LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
-CustomLog {r}/logs/access.log common env=!eecall_request
 Include {snippet}
+LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
+<VirtualHost *:{port}>
+    CustomLog {r}/logs/access.log common env=!eecall_request
+</VirtualHost>
 """
     main = ws.write("conf/apache2.conf", conf)
     check = subprocess.run([binary, "-t", "-d", str(r), "-f", str(main)], capture_output=True, text=True)
