@@ -22,6 +22,20 @@ constexpr auto answer_bound = seconds(deadline_s + 3);
 // The bound is generous on purpose; without the limits a flood or an endless line fills
 // hundreds of MB within the deadline.
 constexpr long memory_bound_kb = 64 * 1024;
+// Under AddressSanitizer (scripts/sanitize.sh builds eecall and this test alike) resident
+// size measures ASan, not eecall: its quarantine keeps up to 256 MB of freed memory. The
+// bound is checked by the normal build (scripts/test.sh).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool rss_means_something = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool rss_means_something = false;
+#else
+constexpr bool rss_means_something = true;
+#endif
+#else
+constexpr bool rss_means_something = true;
+#endif
 
 struct Mode {
   const char* name;
@@ -78,7 +92,9 @@ TEST_P(HostileServer, ClearCodeAndStepWithinTheDeadlineWithBoundedMemory) {
   EXPECT_TRUE(answer.status == 200 || !answer.xml("message").empty());
   EXPECT_LT(run.process.elapsed, answer_bound);
   EXPECT_GT(run.process.peak_rss_kb, 0);
-  EXPECT_LT(run.process.peak_rss_kb, memory_bound_kb);
+  if (rss_means_something) {
+    EXPECT_LT(run.process.peak_rss_kb, memory_bound_kb);
+  }
   RecordProperty("peak_rss_kb", std::to_string(run.process.peak_rss_kb));
   std::printf("[ memory   ] %s: peak RSS %ld KiB, answered in %lld ms\n", mode.name,
               run.process.peak_rss_kb, static_cast<long long>(run.process.elapsed.count()));
