@@ -208,5 +208,57 @@ TEST(TlsClient, PlainClientAgainstTlsServerIsTimeoutAtTheBanner) {
   EXPECT_LT(outcome.elapsed, seconds(3));
 }
 
+// --- the eecall program: CGI with EECALL_TLS / EECALL_CA_FILE, command line --tls / --ca-file --
+
+CgiAnswer run_cgi(std::uint16_t port, const Env& extra) {
+  const auto run = run_cgi_get(call_query(port), extra);
+  if (run.answer.status == 0) ADD_FAILURE() << run.process.out << run.process.err;
+  return run.answer;
+}
+
+TEST(TlsProgram, CgiWithEecallTlsAndCaFileCallsThroughTls) {
+  Simulator sim(certificates().serve("good"));
+  const auto ok = run_cgi(sim.port(), {{"EECALL_TLS", "yes"}, {"EECALL_CA_FILE", certificates().path("ca.pem")}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.xml("result"), "1");
+  EXPECT_EQ(count(sim.received(), "Action: Originate\r\n"), 1u);
+}
+
+TEST(TlsProgram, CgiRefusesAnUntrustedCertificateWith502TlsFailed) {
+  Simulator sim(certificates().serve("self-signed"));
+  const auto bad = run_cgi(sim.port(), {{"EECALL_TLS", "yes"}, {"EECALL_CA_FILE", certificates().path("ca.pem")}});
+  EXPECT_EQ(bad.status, 502) << bad.body;
+  EXPECT_EQ(bad.xml("error"), "tls_failed");
+  EXPECT_EQ(bad.xml("step"), "tls");
+  EXPECT_NE(bad.xml("message").find("self-signed certificate"), std::string::npos) << bad.body;
+  // EECALL_TLS=no is plain TCP: against the TLS port that is a banner timeout, never a success.
+  const auto plain = run_cgi(sim.port(), {{"EECALL_TLS", "no"}, {"EECALL_TIMEOUT", "1"}});
+  EXPECT_EQ(plain.status, 504) << plain.body;
+  EXPECT_EQ(plain.xml("step"), "banner");
+  EXPECT_EQ(sim.received().find("Action:"), std::string::npos);
+}
+
+TEST(TlsProgram, CommandLineTlsAndCaFileOptions) {
+  Simulator sim(certificates().serve("good"));
+  const std::vector<std::string> base = {EECALL_BINARY, "--ip", "127.0.0.1", "--port",
+                                         std::to_string(sim.port()), "--user", "eedomus",
+                                         "--from", "100", "--to", "291", "--format", "text"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto argv = base;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_process(argv, {{"EECALL_SECRET", "s3cret"}}, {}, seconds(30));
+  };
+  const auto ok = with({"--tls", "--ca-file", certificates().path("ca.pem")});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(ok.out.starts_with("OK call")) << ok.out;
+
+  const auto system_store = with({"--tls"});  // our private CA is not in the system store
+  EXPECT_EQ(system_store.exit_code, 3) << system_store.out << system_store.err;
+  EXPECT_NE(system_store.out.find("tls_failed"), std::string::npos) << system_store.out;
+  EXPECT_NE(system_store.out.find("unable to get local issuer certificate"), std::string::npos)
+      << system_store.out;
+  EXPECT_EQ(count(sim.received(), "Action: Originate\r\n"), 1u) << "only the verified session";
+}
+
 }  // namespace
 }  // namespace eecall::test
