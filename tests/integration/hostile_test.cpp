@@ -119,8 +119,8 @@ TEST(HostileServerQueuedCall, UnansweredLogoffStillReportsTheQueuedCallAfterTheS
 TEST(HostileServerDeadlines, DripFastEnoughForTheStepTimerIsStoppedByTheTotalDeadline) {
   Simulator sim({"--fault", "drip", "--drip-ms", "50"});
   ami::ClientSettings settings;
-  settings.step_timeout = milliseconds(400);
-  settings.total_timeout = milliseconds(1200);
+  settings.step_timeout = milliseconds(800);  // 16 times the drip: margin for a loaded machine
+  settings.total_timeout = milliseconds(1200);  // the banner alone needs 1.45 s
   const auto outcome = ami::Client(settings).run(call_to("127.0.0.1", sim.port()));
   EXPECT_EQ(outcome.error, ErrorCode::timeout) << outcome.message;
   EXPECT_NE(outcome.message.find("total deadline"), std::string::npos) << outcome.message;
