@@ -126,10 +126,24 @@ std::optional<Failure> check_dial_token(std::string_view name, std::string_view 
                            " must be 1 to 64 characters among 0-9 A-Z a-z * # + _ . -");
 }
 
+bool has_control_character(std::string_view v) {
+  return std::any_of(v.begin(), v.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+  });
+}
+
+// user and secret travel as AMI header values: Asterisk skips every byte < 0x21 at the start of
+// a value, and ami::encode() refuses CR, LF and NUL anywhere and a control byte at the start.
+// So the edges must be > 0x20 and not DEL, and no control byte (TAB included) may appear at
+// all: whatever passes here is sent exactly as given. The messages never quote the value.
 std::optional<Failure> check_credential(std::string_view name, std::string_view value) {
   if (value.size() > 200) return invalid(name, std::string(name) + " is longer than 200 bytes");
   if (has_edge_blank(value)) {
     return invalid(name, std::string(name) + " starts or ends with a blank, which AMI would alter");
+  }
+  if (has_control_character(value)) {
+    return invalid(name, std::string(name) + " must not contain control characters");
   }
   if (name == "user" && !is_printable_ascii(value)) {
     return invalid(name, "user must be printable ASCII");

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "eecall/error.hpp"
 #include "eecall/request.hpp"
 
 namespace eecall {
@@ -451,6 +452,47 @@ TEST(ParseRequest, SecretWithEdgeBlanksIsRefused) {
   expect_invalid(with(call_params(), "secret", " xxx"), "secret");
   expect_invalid(with(call_params(), "secret", "xxx "), "secret");
   expect_invalid(with(call_params(), "user", "\teedomus"), "user");
+}
+
+// Asterisk skips any byte < 0x21 at the start of a value and ami::encode() refuses a control
+// byte there, so such a credential is refused here with an accurate message, not at the Login.
+Failure refused_credential(const std::string& parameter, const std::string& value) {
+  const auto failure = refused(with(call_params(), parameter, value));
+  EXPECT_EQ(failure.code, ErrorCode::invalid_parameter) << failure.message;
+  EXPECT_EQ(http_status(failure.code), 400);
+  EXPECT_EQ(failure.subject, parameter) << failure.message;
+  EXPECT_EQ(failure.message.find(value), std::string::npos) << "echoes the value";
+  return failure;
+}
+
+TEST(ParseRequest, SecretWithControlCharactersIsRefused) {
+  for (const std::string& secret : {"\x01xxx"s, "xxx\x7f"s, "xx\x01x"s, "\x0bxxx"s, "xxx\x1b"s,
+                                    "\x7fxxx"s, "xx\tx"s}) {
+    SCOPED_TRACE(::testing::PrintToString(secret));
+    EXPECT_EQ(refused_credential("secret", secret).message,
+              "secret must not contain control characters");
+  }
+}
+
+TEST(ParseRequest, UserWithControlCharactersIsRefused) {
+  for (const std::string& user : {"\x01" "eedomus"s, "eedomus\x7f"s, "eedo\x01mus"s}) {
+    SCOPED_TRACE(::testing::PrintToString(user));
+    EXPECT_EQ(refused_credential("user", user).message, "user must not contain control characters");
+  }
+}
+
+TEST(ParseRequest, CredentialEdgeBlankKeepsItsOwnMessage) {
+  for (const std::string& secret : {" xxx"s, "xxx "s, "\txxx"s, "xxx\t"s, " \x01xxx"s}) {
+    SCOPED_TRACE(::testing::PrintToString(secret));
+    EXPECT_EQ(refused_credential("secret", secret).message,
+              "secret starts or ends with a blank, which AMI would alter");
+  }
+}
+
+TEST(ParseRequest, SecretWithHighBytesAtTheEdgesIsKept) {
+  // Not control characters (Latin-1 / UTF-8 bytes): Asterisk keeps them, encode() sends them.
+  const std::string secret = "\xc3\xa9t\xc3\xa9";
+  EXPECT_EQ(accepted(with(call_params(), "secret", secret)).secret, secret);
 }
 
 // --- msg character set -----------------------------------------------------------------------
