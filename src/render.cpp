@@ -1,7 +1,10 @@
 #include "eecall/render.hpp"
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <nlohmann/json.hpp>
-#include <tinyxml2.h>
+
+#include <sstream>
 
 #include "eecall/text.hpp"
 
@@ -80,35 +83,39 @@ std::string_view content_type(Format format) noexcept {
 }
 
 std::string render_xml(const Outcome& outcome) {
+  namespace pt = boost::property_tree;
   const auto f = fields_of(outcome);
-  tinyxml2::XMLPrinter printer(nullptr, /*compact=*/true);
-  printer.PushDeclaration(R"(xml version="1.0" encoding="UTF-8")");
-  printer.OpenElement("eecall", true);
-  auto element = [&](const char* name, const std::string& value) {
-    printer.OpenElement(name, true);
-    printer.PushText(value.c_str());
-    printer.CloseElement(true);
+  // Children are appended with push_back, not put/add, so that a name is never read as a path.
+  pt::ptree answer;
+  auto element = [&](const std::string& name, const std::string& value) {
+    answer.push_back(pt::ptree::value_type(name, pt::ptree(value)));
   };
-  printer.OpenElement("result", true);
-  printer.PushText(f.result);
-  printer.CloseElement(true);
+  element("result", std::to_string(f.result));
   if (!f.action.empty()) element("action", f.action);
   if (!f.error.empty()) element("error", f.error);
   element("message", f.message);
-  if (!f.subject.empty()) element(f.subject_name.c_str(), f.subject);
+  if (!f.subject.empty()) element(f.subject_name, f.subject);
   if (!f.action_id.empty()) element("action_id", f.action_id);
-  if (f.reason) {
-    printer.OpenElement("reason", true);
-    printer.PushText(*f.reason);
-    printer.CloseElement(true);
-  }
+  if (f.reason) element("reason", std::to_string(*f.reason));
   if (!f.channel.empty()) element("channel", f.channel);
   if (!f.uniqueid.empty()) element("uniqueid", f.uniqueid);
-  printer.OpenElement("elapsed_ms", true);
-  printer.PushText(static_cast<int64_t>(f.elapsed_ms));
-  printer.CloseElement(true);
-  printer.CloseElement(true);
-  return std::string(printer.CStr()) + "\n";
+  element("elapsed_ms", std::to_string(f.elapsed_ms));
+  pt::ptree document;
+  document.push_back(pt::ptree::value_type("eecall", std::move(answer)));
+
+  // Indent 0: compact, no line breaks between elements. PropertyTree escapes & < > " ' in
+  // text, writes an empty text as <name/> and a text of spaces only as "&#32;" + spaces.
+  const std::string declaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
+  std::ostringstream out;
+  pt::write_xml(out, document, pt::xml_writer_make_settings<std::string>(' ', 0, "UTF-8"));
+  std::string xml = std::move(out).str();
+  // PropertyTree always ends its declaration with a line break; the answer has always been
+  // one line (the prefix eeDomus users see in the docs), so drop that one break.
+  if (xml.compare(0, declaration.size() + 1, declaration + "\n") == 0) {
+    xml.erase(declaration.size(), 1);
+  }
+  xml += '\n';
+  return xml;
 }
 
 std::string render_json(const Outcome& outcome) {

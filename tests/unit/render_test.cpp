@@ -1,4 +1,6 @@
 // Rendering an Outcome: the XML eeDomus reads with XPath, the same fields in JSON, a text line.
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <tinyxml2.h>
@@ -6,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "eecall/render.hpp"
@@ -186,6 +189,80 @@ TEST(RenderXml, MarkupInTextIsEscaped) {
   const auto fields = xml_fields(xml);
   EXPECT_EQ(fields.at("message"), "Extension <291> & \"co\" > 'x' ]]>");
   EXPECT_EQ(fields.at("action_id"), "<id&>");
+}
+
+TEST(RenderXml, AmpersandLessAndGreaterThanAreEntities) {
+  const auto xml = render_xml(failure(ErrorCode::action_failed, "a & b <c> d", "originate"));
+  EXPECT_NE(xml.find("<message>a &amp; b &lt;c&gt; d</message>"), std::string::npos) << xml;
+  EXPECT_EQ(xml_fields(xml).at("message"), "a & b <c> d");
+}
+
+TEST(RenderXml, OneLineCompactWithTheDeclarationFirst) {
+  Outcome o = failure(ErrorCode::busy, "busy", "wait");
+  o.reason = 5;
+  o.channel = "PJSIP/100-00000001";
+  const auto xml = render_xml(o);
+  EXPECT_EQ(xml.rfind(R"(<?xml version="1.0" encoding="UTF-8"?><eecall><result>0</result>)", 0),
+            0u) << xml;
+  EXPECT_EQ(xml.find('\n'), xml.size() - 1) << xml;
+  EXPECT_EQ(xml.find("> "), std::string::npos) << xml;
+  EXPECT_EQ(xml.substr(xml.size() - 10), "</eecall>\n");
+}
+
+TEST(RenderXml, ElementOrderIsFixed) {
+  Outcome o = failure(ErrorCode::busy, "busy", "wait");
+  o.action_id = "id1";
+  o.reason = 5;
+  o.channel = "PJSIP/100-00000001";
+  o.uniqueid = "1795693211.1";
+  const auto xml = render_xml(o);
+  std::size_t last = 0;
+  for (const char* name : {"<eecall>", "<result>", "<action>", "<error>", "<message>", "<step>",
+                           "<action_id>", "<reason>", "<channel>", "<uniqueid>", "<elapsed_ms>",
+                           "</eecall>"}) {
+    const auto at = xml.find(name);
+    ASSERT_NE(at, std::string::npos) << name << " in " << xml;
+    EXPECT_GT(at, last) << name << " out of order in " << xml;
+    last = at;
+  }
+}
+
+// Texts a writer may treat specially: empty, only spaces (from control characters too), and
+// spaces at the ends. Each must parse back to exactly what was written.
+TEST(RenderXml, EmptyAndSpaceOnlyTextsParseBackUnchanged) {
+  const std::map<std::string, std::string> cases = {
+      {"", ""}, {" ", " "}, {"   ", "   "}, {"\r\n", "  "}, {"  x  ", "  x  "}, {"\t", " "}};
+  for (const auto& [raw, expected] : cases) {
+    const auto xml = render_xml(failure(ErrorCode::action_failed, raw, "originate"));
+    const auto fields = xml_fields(xml);
+    ASSERT_TRUE(fields.count("message")) << xml;
+    EXPECT_EQ(fields.at("message"), expected) << xml;
+    EXPECT_EQ(fields.at("step"), "originate") << xml;
+  }
+}
+
+// The answer read back by a second, independent parser (PropertyTree's own reader) gives the
+// same fields as tinyxml2 does, markup and spaces included.
+TEST(RenderXml, RoundTripThroughPropertyTreeReader) {
+  namespace pt = boost::property_tree;
+  Outcome o = failure(ErrorCode::action_failed, "Extension <291> & \"co\" > 'x' ]]>", "originate");
+  o.action_id = "<id&>";
+  o.reason = 0;
+  o.channel = "   ";
+  o.uniqueid = " d\xc3\xa9j\xc3\xa0 ";
+  const auto xml = render_xml(o);
+  const auto expected = xml_fields(xml);
+  std::istringstream in(xml);
+  pt::ptree tree;
+  ASSERT_NO_THROW(pt::read_xml(in, tree)) << xml;
+  std::map<std::string, std::string> read_back;
+  for (const auto& [name, child] : tree.get_child("eecall")) read_back[name] = child.data();
+  EXPECT_EQ(read_back, expected);
+  EXPECT_EQ(read_back.at("message"), "Extension <291> & \"co\" > 'x' ]]>");
+  EXPECT_EQ(read_back.at("action_id"), "<id&>");
+  EXPECT_EQ(read_back.at("reason"), "0");
+  EXPECT_EQ(read_back.at("channel"), "   ");
+  EXPECT_EQ(read_back.at("uniqueid"), " d\xc3\xa9j\xc3\xa0 ");
 }
 
 TEST(RenderXml, ControlCharactersNeverMakeInvalidXml) {
