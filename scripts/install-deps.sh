@@ -9,9 +9,10 @@ packages=(
   libspdlog-dev         # logging (brings libfmt-dev)
   libgtest-dev          # GoogleTest
   nlohmann-json3-dev    # JSON answers
-  libtinyxml2-dev       # XML answers
+  libtinyxml2-dev       # the tests parse the XML answers back with an independent parser
   libcli11-dev          # command-line options
-  libssl-dev            # MD5 and base64 (OpenSSL libcrypto)
+  nettle-dev            # MD5 (AMI login), SHA-256 (token check), base64: libnettle.a
+  libssl-dev            # TLS to AMI: the eecall-tls.so module and the simulator
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.

@@ -1,6 +1,9 @@
 #include "eecall/text.hpp"
 
-#include <openssl/evp.h>
+// Nettle, linked statically: hashing a few bytes must not cost a library load and
+// OpenSSL 3 initialisation on every CGI start (docs/performance.md).
+#include <nettle/base64.h>
+#include <nettle/md5.h>
 
 #include <array>
 #include <cstdint>
@@ -120,24 +123,23 @@ bool is_host_name(std::string_view value) noexcept {
 }
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
+  std::string out(BASE64_ENCODE_RAW_LENGTH(bytes.size()), '\0');
+  base64_encode_raw(out.data(), bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
   return out;
 }
 
 std::string md5_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_md5(), nullptr);
+  md5_ctx context{};
+  md5_init(&context);
+  md5_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+  std::array<std::uint8_t, MD5_DIGEST_SIZE> digest{};
+  md5_digest(&context, digest.size(), digest.data());
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2u);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0x0F]);
+  out.reserve(digest.size() * 2u);
+  for (const auto byte : digest) {
+    out.push_back(hex[byte >> 4]);
+    out.push_back(hex[byte & 0x0F]);
   }
   return out;
 }

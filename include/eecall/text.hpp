@@ -20,10 +20,10 @@ bool is_dial_token(std::string_view value) noexcept;
 /// True for an RFC 1123 host name (labels of [A-Za-z0-9-], <= 63 each, <= 253 in all).
 bool is_host_name(std::string_view value) noexcept;
 
-/// Standard base64 with padding (OpenSSL), no line breaks.
+/// Standard base64 with padding (Nettle), no line breaks.
 std::string base64_encode(std::string_view bytes);
 
-/// Lower-case hex MD5 of `bytes` (OpenSSL), as Asterisk's MD5 login expects.
+/// Lower-case hex MD5 of `bytes` (Nettle), as Asterisk's MD5 login expects.
 std::string md5_hex(std::string_view bytes);
 
 /// Case-insensitive ASCII comparison.

@@ -6,11 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -23,6 +19,7 @@
 #include <random>
 #include <thread>
 
+#include "eecall/ami/tls_module.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall::ami {
@@ -130,58 +127,42 @@ class Session {
     return std::nullopt;
   }
 
-  /// TLS handshake on the connected socket: the peer's chain must lead to ca_file (or, when
-  /// it is empty, to the system store) and its certificate must name `host` (DNS name, or IP
-  /// address for an IP literal). Any failure is tls_failed: never a fallback to plain TCP.
+  /// TLS handshake on the connected socket, through eecall-tls.so (loaded now, and only for
+  /// TLS): the peer's chain must lead to ca_file (or, when it is empty, to the system store)
+  /// and its certificate must name `host` (DNS name, or IP address for an IP literal). Any
+  /// failure is tls_failed: never a fallback to plain TCP.
   std::optional<Failure> start_tls(const std::string& host, std::uint16_t port) {
     const auto failed = [&](const std::string& why) {
       return Failure{ErrorCode::tls_failed,
                      "TLS with " + host + " port " + std::to_string(port) + " failed: " + why, "tls"};
     };
-    tls_context_.emplace(asio::ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(tls_context_->native_handle(), TLS1_2_VERSION);
+    auto module = load_tls_module(settings_.tls_module);
+    if (!module) return module.failure();
+    tls_api_ = module.value();
     boost::system::error_code ec;
-    if (settings_.ca_file.empty()) {
-      tls_context_->set_default_verify_paths(ec);
-    } else {
-      tls_context_->load_verify_file(settings_.ca_file, ec);
-    }
-    if (ec) {
-      return failed(settings_.ca_file.empty()
-                        ? "cannot load the system's trusted certificates: " + ec.message()
-                        : "cannot load CA file '" + settings_.ca_file + "': " + ec.message());
-    }
-    tls_context_->set_verify_mode(asio::ssl::verify_peer);
-    tls_.emplace(socket_, *tls_context_);
-    SSL* ssl = tls_->native_handle();
-    // OpenSSL checks the name during chain verification, so a mismatch is reported as
-    // "hostname mismatch" / "IP address mismatch" by X509_verify_cert_error_string().
+    socket_.non_blocking(true, ec);  // the module's calls must never block: we wait, with deadlines
+    if (ec) return failed("cannot make the socket non-blocking: " + ec.message());
     asio::ip::make_address(host, ec);
     const bool literal = !ec;
-    const int named = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str())
-                              : SSL_set1_host(ssl, host.c_str());
-    if (named != 1) return failed("cannot set the expected peer name '" + host + "'");
-    if (!literal) {
-      SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      SSL_set_tlsext_host_name(ssl, host.c_str());  // SNI: only for names (RFC 6066)
-    }
-    boost::system::error_code result = asio::error::would_block;
-    tls_->async_handshake(asio::ssl::stream_base::client,
-                          [&](const boost::system::error_code& handshake_ec) { result = handshake_ec; });
-    if (auto timed_out = run_until_done("tls", result)) return timed_out;
-    if (result) {
-      const long verify = SSL_get_verify_result(ssl);
-      if (verify != X509_V_OK) {
-        return failed("certificate not accepted: " +
-                      std::string(X509_verify_cert_error_string(verify)) +
+    std::array<char, 512> error{};
+    tls_.reset(tls_api_->open(socket_.native_handle(), host.c_str(), literal ? 1 : 0,
+                              settings_.ca_file.c_str(), error.data(), error.size()));
+    if (!tls_) return failed(error.data());
+    for (;;) {
+      const int status = tls_api_->handshake(tls_.get(), error.data(), error.size());
+      if (status == EECALL_TLS_OK) return std::nullopt;
+      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
+        if (auto waited = wait_for_socket(status, "tls", step_deadline())) return waited;
+        continue;
+      }
+      if (status == EECALL_TLS_REJECTED) {
+        return failed("certificate not accepted: " + std::string(error.data()) +
                       (settings_.ca_file.empty() ? " (checked against the system's trusted CAs)"
                                                  : " (checked against " + settings_.ca_file + ")"));
       }
-      const bool eof = result == asio::error::eof || result == asio::ssl::error::stream_truncated;
-      return failed(eof ? "the server closed the connection during the TLS handshake"
-                        : "handshake: " + result.message() + " (is this a TLS port?)");
+      if (status == EECALL_TLS_CLOSED) return failed("the server closed the connection during the TLS handshake");
+      return failed("handshake: " + std::string(error.data()) + " (is this a TLS port?)");
     }
-    return std::nullopt;
   }
 
   Result<std::string> read_banner() {
@@ -208,12 +189,11 @@ class Session {
   std::optional<Failure> send(const Message& message, std::string_view step) {
     auto bytes = encode(message);
     if (!bytes) return bytes.failure();
-    spdlog::debug("AMI >> {}", redacted(message));
+    if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("AMI >> {}", redacted(message));
+    if (tls_) return send_tls(bytes.value(), step);
     boost::system::error_code result = asio::error::would_block;
-    with_stream([&](auto& stream) {
-      asio::async_write(stream, asio::buffer(bytes.value()),
-                        [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
-    });
+    asio::async_write(socket_, asio::buffer(bytes.value()),
+                      [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
     if (auto timed_out = run_until_done(step, result)) return timed_out;
     if (result) {
       return Failure{ErrorCode::protocol_error,
@@ -255,7 +235,7 @@ class Session {
         return failure;
       }
       if (auto& message = next.value()) {
-        spdlog::debug("AMI << {}", redacted(*message));
+        if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("AMI << {}", redacted(*message));
         if (wanted(*message)) return std::move(*message);
         continue;
       }
@@ -268,47 +248,87 @@ class Session {
   }
 
   void close() {
+    tls_.reset();
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
   }
 
  private:
-  /// Plain TCP, or TLS once start_tls() has run: the one place that tells them apart.
-  template <typename Operation>
-  void with_stream(const Operation& operation) {
-    if (tls_) {
-      operation(*tls_);
-    } else {
-      operation(socket_);
-    }
-  }
-
   std::optional<Failure> read_more(std::string_view step) { return read_more(step, step_deadline()); }
 
   std::optional<Failure> read_more(std::string_view step, Clock::time_point deadline) {
+    if (tls_) return read_more_tls(step, deadline);
     boost::system::error_code result = asio::error::would_block;
     std::size_t got = 0;
-    with_stream([&](auto& stream) {
-      stream.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
-        result = ec;
-        got = n;
-      });
+    socket_.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
+      result = ec;
+      got = n;
     });
     if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
-    if (result == asio::error::eof || result == asio::error::connection_reset ||
-        result == asio::ssl::error::stream_truncated) {
-      return Failure{ErrorCode::protocol_error,
-                     "the AMI server closed the connection while we waited for the " +
-                         std::string(step) + " reply",
-                     std::string(step)};
-    }
-    if (result) {
-      return Failure{ErrorCode::protocol_error,
-                     "reading the " + std::string(step) + " reply failed: " + result.message(),
-                     std::string(step)};
-    }
+    if (result == asio::error::eof || result == asio::error::connection_reset) return closed_by_peer(step);
+    if (result) return read_failed(step, result.message());
     parser_.feed(std::string_view(chunk_.data(), got));
+    return std::nullopt;
+  }
+
+  static Failure closed_by_peer(std::string_view step) {
+    return Failure{ErrorCode::protocol_error,
+                   "the AMI server closed the connection while we waited for the " + std::string(step) +
+                       " reply",
+                   std::string(step)};
+  }
+
+  static Failure read_failed(std::string_view step, const std::string& why) {
+    return Failure{ErrorCode::protocol_error, "reading the " + std::string(step) + " reply failed: " + why,
+                   std::string(step)};
+  }
+
+  // --- TLS: the module's non-blocking calls, and Asio waiting for the socket in between ---
+
+  std::optional<Failure> read_more_tls(std::string_view step, Clock::time_point deadline) {
+    std::array<char, 512> error{};
+    for (;;) {
+      std::size_t got = 0;
+      const int status = tls_api_->read(tls_.get(), chunk_.data(), chunk_.size(), &got, error.data(), error.size());
+      if (status == EECALL_TLS_OK) {
+        parser_.feed(std::string_view(chunk_.data(), got));
+        return std::nullopt;
+      }
+      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
+        if (auto waited = wait_for_socket(status, step, deadline)) return waited;
+        continue;
+      }
+      if (status == EECALL_TLS_CLOSED) return closed_by_peer(step);
+      return read_failed(step, error.data());
+    }
+  }
+
+  std::optional<Failure> send_tls(const std::string& bytes, std::string_view step) {
+    std::array<char, 512> error{};
+    const auto deadline = step_deadline();
+    for (;;) {
+      const int status = tls_api_->write(tls_.get(), bytes.data(), bytes.size(), error.data(), error.size());
+      if (status == EECALL_TLS_OK) return std::nullopt;
+      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
+        if (auto waited = wait_for_socket(status, step, deadline)) return waited;
+        continue;
+      }
+      return Failure{ErrorCode::protocol_error,
+                     "sending " + std::string(step) + " failed: " +
+                         (status == EECALL_TLS_CLOSED ? std::string("the server closed the connection")
+                                                      : std::string(error.data())),
+                     std::string(step)};
+    }
+  }
+
+  /// Waits until the socket is readable (WANT_READ) or writable (WANT_WRITE), or the deadline.
+  std::optional<Failure> wait_for_socket(int want, std::string_view step, Clock::time_point deadline) {
+    boost::system::error_code result = asio::error::would_block;
+    socket_.async_wait(want == EECALL_TLS_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
+                       [&](const boost::system::error_code& ec) { result = ec; });
+    if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
+    if (result) return read_failed(step, result.message());
     return std::nullopt;
   }
 
@@ -339,8 +359,12 @@ class Session {
   Clock::time_point total_deadline_;
   asio::io_context io_;
   tcp::socket socket_{io_};
-  std::optional<asio::ssl::context> tls_context_;
-  std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // declared after what it uses
+  struct TlsClose {
+    const eecall_tls_api* const* api;
+    void operator()(eecall_tls_session* session) const { (*api)->close(session); }
+  };
+  const eecall_tls_api* tls_api_ = nullptr;
+  std::unique_ptr<eecall_tls_session, TlsClose> tls_{nullptr, TlsClose{&tls_api_}};  // after the socket
   Parser parser_;
   std::array<char, 4096> chunk_{};
 };

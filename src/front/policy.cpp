@@ -1,7 +1,7 @@
 #include "eecall/front/policy.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
 
 #include <algorithm>
 #include <array>
@@ -27,10 +27,12 @@ bool has_url_credentials(const Params& params) {
   });
 }
 
-std::array<unsigned char, 32> sha256(std::string_view bytes) {
-  std::array<unsigned char, 32> digest{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr);
+std::array<std::uint8_t, SHA256_DIGEST_SIZE> sha256(std::string_view bytes) {
+  sha256_ctx context{};
+  sha256_init(&context);
+  sha256_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+  std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
+  sha256_digest(&context, digest.size(), digest.data());
   return digest;
 }
 
@@ -38,7 +40,12 @@ Failure forbidden(std::string message, std::string subject) {
   return {ErrorCode::forbidden, std::move(message), std::move(subject)};
 }
 
+// The default pattern is checked without std::regex: compiling one costs about as much as the
+// rest of a request's own work, and a CGI process would compile it on every request.
 bool matches(const std::string& pattern, const std::string& value) {
+  if (pattern == default_allow_pattern) {
+    return !value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
   return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
 }
 
@@ -47,7 +54,7 @@ bool matches(const std::string& pattern, const std::string& value) {
 bool token_matches(std::string_view expected, std::string_view given) {
   const auto a = sha256(expected);
   const auto b = sha256(given);
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return memeql_sec(a.data(), b.data(), a.size()) != 0;
 }
 
 Result<Resolved> resolve(const Incoming& incoming, const Config& config,

@@ -88,6 +88,7 @@ ami::ClientSettings tls_settings(std::string ca_file) {
   ami::ClientSettings s;
   s.tls = true;
   s.ca_file = std::move(ca_file);
+  s.tls_module = EECALL_TLS_MODULE;  // a test program does not sit next to the module
   s.total_timeout = seconds(5);
   return s;
 }
@@ -117,6 +118,19 @@ TEST(TlsClient, TrustedCertificateForTheAddressWorksAndAmiRunsInsideTls) {
   const auto got = sim.received();
   EXPECT_EQ(count(got, "Action: Originate\r\n"), 1u) << got;
   EXPECT_EQ(count(got, "Action: Logoff\r\n"), 1u) << got;
+}
+
+// TLS lives in eecall-tls.so. Without it, TLS is refused as tls_failed, naming the file: never
+// a plain-TCP session instead, and no AMI byte is sent.
+TEST(TlsClient, MissingTlsModuleIsTlsFailedAndNothingIsSent) {
+  Simulator sim(certificates().serve("good"));
+  auto settings = tls_settings(certificates().path("ca.pem"));
+  settings.tls_module = "/nonexistent/eecall-tls.so";
+  const auto outcome = ami::Client(settings).run(call_to("127.0.0.1", sim.port()));
+  EXPECT_EQ(outcome.error, ErrorCode::tls_failed) << outcome.message;
+  EXPECT_EQ(outcome.subject, "tls");
+  EXPECT_NE(outcome.message.find("/nonexistent/eecall-tls.so"), std::string::npos) << outcome.message;
+  EXPECT_EQ(sim.received().find("Action:"), std::string::npos);
 }
 
 TEST(TlsClient, HostNameIsVerifiedAgainstTheCertificatesDnsName) {
@@ -236,6 +250,28 @@ TEST(TlsProgram, CgiRefusesAnUntrustedCertificateWith502TlsFailed) {
   EXPECT_EQ(plain.status, 504) << plain.body;
   EXPECT_EQ(plain.xml("step"), "banner");
   EXPECT_EQ(sim.received().find("Action:"), std::string::npos);
+}
+
+// The reason for the module: a plain session never loads OpenSSL (the dynamic loader's own
+// trace, LD_DEBUG=files, lists every library the process opens); a TLS session opens the
+// module found next to the program, and OpenSSL with it.
+TEST(TlsProgram, OnlyATlsSessionLoadsOpenSsl) {
+  Simulator plain_sim;
+  const auto plain = run_cgi_get(call_query(plain_sim.port()), {{"LD_DEBUG", "files"}});
+  EXPECT_EQ(plain.answer.xml("result"), "1") << plain.answer.body;
+  EXPECT_NE(plain.process.err.find("libc.so"), std::string::npos) << "no loader trace: " << plain.process.err;
+  EXPECT_EQ(plain.process.err.find("libssl"), std::string::npos) << plain.process.err;
+  EXPECT_EQ(plain.process.err.find("libcrypto"), std::string::npos) << plain.process.err;
+  EXPECT_EQ(plain.process.err.find("eecall-tls.so"), std::string::npos) << plain.process.err;
+
+  Simulator tls_sim(certificates().serve("good"));
+  const auto tls = run_cgi_get(call_query(tls_sim.port()), {{"LD_DEBUG", "files"},
+                                                            {"EECALL_TLS", "yes"},
+                                                            {"EECALL_CA_FILE", certificates().path("ca.pem")}});
+  EXPECT_EQ(tls.answer.xml("result"), "1") << tls.answer.body;
+  const auto module_dir = fs::path(EECALL_BINARY).parent_path().string();
+  EXPECT_NE(tls.process.err.find(module_dir + "/eecall-tls.so"), std::string::npos) << tls.process.err;
+  EXPECT_NE(tls.process.err.find("libssl.so"), std::string::npos) << tls.process.err;
 }
 
 TEST(TlsProgram, CommandLineTlsAndCaFileOptions) {

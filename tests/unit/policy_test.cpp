@@ -147,6 +147,23 @@ TEST(Policy, AllowListsDefaultToDigitsOnly) {
   }
 }
 
+// The default "[0-9]+" is checked without std::regex; the same rule written so that it goes
+// through std::regex must give the same verdict on every value.
+TEST(Policy, DefaultPatternAgreesWithTheRegex) {
+  Policy through_regex;
+  through_regex.allow_from = "(?:[0-9]+)";
+  through_regex.allow_to = "[0-9]{1,}";
+  for (const std::string value : {"100", "0", "0240404040", "", "1a", "a1", "1 2", " 1", "1\n",
+                                  "*97", "#", "+33", "\xd9\xa1", "9x"}) {
+    const auto fast = check_allowed(call(value, value), Policy{});
+    const auto slow = check_allowed(call(value, value), through_regex);
+    EXPECT_EQ(fast.has_value(), slow.has_value()) << "'" << value << "'";
+    if (fast && slow) {
+      EXPECT_EQ(fast->subject, slow->subject) << "'" << value << "'";
+    }
+  }
+}
+
 TEST(Policy, AllowListsMatchTheWholeValue) {
   Policy internal_only;
   internal_only.allow_from = "1[0-9]{2}";

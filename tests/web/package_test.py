@@ -27,6 +27,7 @@ PKG = {}  # the .deb, its extracted tree and control files, the simulator
 # Every file of the package, with its mode; anything else in it is a packaging mistake.
 EXPECTED_FILES = {
     "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
+    "./usr/lib/eecall/eecall-tls.so": "-rw-r--r--",
     "./etc/eecall/eecall.conf": "-rw-r-----",
     "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
     "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
@@ -65,15 +66,25 @@ class Contents(unittest.TestCase):
 
     def test_depends_on_the_shared_libraries_the_binary_links(self):
         depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}
-        # What the binary needs at run time, by package, as ldd resolves it on this machine.
+        # What the program and its TLS module need at run time, by package, as ldd resolves it
+        # on this machine.
         needed = set()
-        for line in run("ldd", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout.splitlines():
-            m = re.search(r"=> (/\S+)", line)
-            if m:
-                needed.add(self.owner(m.group(1)))
+        for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so"):
+            for line in run("ldd", str(packaged(binary))).stdout.splitlines():
+                m = re.search(r"=> (/\S+)", line)
+                if m:
+                    needed.add(self.owner(m.group(1)))
         self.assertIn(frozenset(["libc6"]), needed)
+        self.assertIn("libssl3", set().union(*needed), "the TLS module links the system's OpenSSL")
         for names in needed:
             self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
+
+    def test_the_program_itself_never_links_openssl(self):
+        # OpenSSL is loaded with the TLS module, and only for a TLS session.
+        needed = run("objdump", "-p", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout
+        self.assertIn("NEEDED", needed)
+        self.assertNotIn("libssl", needed)
+        self.assertNotIn("libcrypto", needed)
 
     def owner(self, library):
         """The names that the package holding this library file answers to: its own and
@@ -161,6 +172,35 @@ class PackagedBinary(unittest.TestCase):
         self.assertEqual(root.findtext("result"), "1", out.stdout)
         self.assertEqual(root.findtext("message"), "Originate successfully queued")
         self.assertIn(f"ActionID: {root.findtext('action_id')}".encode(), sim.received())
+
+    def test_tls_call_uses_the_packaged_tls_module(self):
+        # A private CA and a certificate for 127.0.0.1, made here with the openssl command.
+        certs = PKG["work"] / "certs"
+        certs.mkdir(exist_ok=True)
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for argv in (
+            ["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+             "-subj", "/CN=eecall test CA"],
+            ["req", "-new", *ec, "-keyout", "server.key", "-out", "server.csr",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-CAcreateserial", "-out", "server.pem", "-days", "2", "-copy_extensions", "copy"],
+        ):
+            made = run("openssl", *argv, cwd=certs)
+            self.assertEqual(made.returncode, 0, made.stderr)
+        sim = harness.Simulator(ARGS.sim, PKG["work"], "--tls-cert", str(certs / "server.pem"),
+                                "--tls-key", str(certs / "server.key"))
+        try:
+            out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(sim.port), "--user",
+                      "eedomus", "--from", "100", "--to", "291", "--tls", "--ca-file",
+                      str(certs / "ca.pem"),
+                      env={"PATH": "/usr/bin:/bin", "EECALL_SECRET": "s3cret", "LD_DEBUG": "files"})
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr[-2000:])
+            self.assertEqual(ET.fromstring(out.stdout).findtext("result"), "1", out.stdout)
+            self.assertIn(str(packaged("/usr/lib/eecall/eecall-tls.so")), out.stderr)
+            self.assertIn(b"Action: Originate\r\n", sim.received())
+        finally:
+            sim.stop()
 
     def test_refuses_a_wrong_secret_with_exit_status_3(self):
         out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),

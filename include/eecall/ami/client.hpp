@@ -29,6 +29,8 @@ struct ClientSettings {
   /// downgrade to plain TCP.
   bool tls = false;
   std::string ca_file;
+  /// The TLS module (eecall-tls.so) to load; empty: the one next to the program or installed.
+  std::string tls_module;
   CallSettings call;
   ReadLimits limits;
 };

@@ -31,10 +31,13 @@ struct Setting {
 };
 using SettingValues = std::map<std::string, Setting, std::less<>>;
 
+/// The default of allow_from and allow_to: digits only.
+inline constexpr std::string_view default_allow_pattern = "[0-9]+";
+
 /// Which numbers a URL may dial: ECMAScript regular expressions matching the whole value.
 struct Policy {
-  std::string allow_from = "[0-9]+";  // calls: the first phone or number rung
-  std::string allow_to = "[0-9]+";    // calls and messages: the destination
+  std::string allow_from{default_allow_pattern};  // calls: the first phone or number rung
+  std::string allow_to{default_allow_pattern};    // calls and messages: the destination
 };
 
 struct EffectiveSettings {
