@@ -53,6 +53,7 @@ endif()
 # The link options of a lean program (eecall; bench/ gives the floor client the same ones):
 # - the C++ runtime linked in (see above);
 # - --gc-sections: the unused parts of the static archives left out (3.2 -> 2.4 MB);
+# - --as-needed: no libm.so loaded when nothing uses it (the static libstdc++ adds -lm);
 # - DT_RELR relocations (binutils 2.38+, glibc 2.36+): the program is position-independent
 #   (ASLR), and its ~5000 relative relocations otherwise take a 120 KiB table that the loader
 #   reads page by page on every start.
@@ -60,7 +61,8 @@ include(CheckLinkerFlag)
 check_linker_flag(CXX "LINKER:-z,pack-relative-relocs" EECALL_HAVE_RELR)
 function(eecall_lean_program target)
   if(EECALL_LEAN_LINK AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc LINKER:--gc-sections)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc LINKER:--gc-sections
+                                          LINKER:--as-needed)
     if(EECALL_HAVE_RELR)
       target_link_options(${target} PRIVATE LINKER:-z,pack-relative-relocs)
     endif()
