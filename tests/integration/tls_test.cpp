@@ -118,6 +118,8 @@ TEST(TlsClient, TrustedCertificateForTheAddressWorksAndAmiRunsInsideTls) {
   const auto got = sim.received();
   EXPECT_EQ(count(got, "Action: Originate\r\n"), 1u) << got;
   EXPECT_EQ(count(got, "Action: Logoff\r\n"), 1u) << got;
+  // SNI carries host names only (RFC 6066): none for an IP address.
+  EXPECT_NE(got.find("TLS, no server name (SNI)"), std::string::npos) << got;
 }
 
 // TLS lives in eecall-tls.so. Without it, TLS is refused as tls_failed, naming the file: never
@@ -139,6 +141,8 @@ TEST(TlsClient, HostNameIsVerifiedAgainstTheCertificatesDnsName) {
                               loopback_resolver())
                       .run(call_to("pbx.test", sim.port()));
   EXPECT_TRUE(ok.ok()) << ok.message;
+  // The name is also sent as SNI, which a server with several certificates needs.
+  EXPECT_NE(sim.received().find("TLS, server name (SNI) pbx.test\n"), std::string::npos) << sim.received();
   // The same certificate, reached as "other.test": the name does not match.
   const auto wrong = ami::Client(tls_settings(certificates().path("ca.pem")), ami::random_action_ids(),
                                  loopback_resolver())

@@ -28,6 +28,12 @@ awaitable<void> Connection::write(asio::const_buffer bytes, boost::system::error
   }
 }
 
+std::string Connection::tls_server_name() {
+  if (!tls_) return {};
+  const char* name = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
+  return name != nullptr ? std::string(name) : std::string();
+}
+
 void Connection::close() {
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);

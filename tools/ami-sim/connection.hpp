@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "asio.hpp"
 
@@ -18,6 +19,9 @@ class Connection {
   awaitable<bool> handshake(boost::system::error_code& ec);
   awaitable<std::size_t> read_some(asio::mutable_buffer buffer, boost::system::error_code& ec);
   awaitable<void> write(asio::const_buffer bytes, boost::system::error_code& ec);
+  /// After a TLS handshake: the host name the client sent as SNI; empty when it sent none
+  /// (or for plain TCP).
+  [[nodiscard]] std::string tls_server_name();
   /// Closes the TCP socket (no TLS close_notify: Asterisk does not wait for one either).
   void close();
 

@@ -72,8 +72,10 @@ client message at a time (all its lines with their own CRLF or LF, and the empty
 ends it). A line "# connection N\n" (N = 1, 2, ... in accept order) is written when
 connection N is accepted and again before its bytes whenever another connection wrote to
 the log in between; it always starts at the beginning of a line (a "\n" is added first if
-the previous bytes did not end with one). Bytes of an unfinished message are appended when
-the connection ends. The file is flushed after every write.
+the previous bytes did not end with one). With TLS, once the handshake is done, a line
+"# connection N: TLS, server name (SNI) NAME\n" (or "... TLS, no server name (SNI)\n") says
+what the client sent as SNI. Bytes of an unfinished message are appended when the
+connection ends. The file is flushed after every write.
 
 Framing is Asterisk's: CRLF or bare LF, 1024-byte input buffer (longer lines answer
 "Failed to parse message: line too long", with Asterisk's desync for 1023*k-byte lines),

@@ -85,6 +85,10 @@ awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
     self->outbox_.close_after_flush();
     co_return;
   }
+  if (self->world_.tls != nullptr) {
+    const auto name = self->connection_.tls_server_name();
+    self->world_.log.note(self->id_, name.empty() ? "TLS, no server name (SNI)" : "TLS, server name (SNI) " + name);
+  }
   if (fault == Fault::garbage) {
     self->outbox_.send_endlessly([&rng = self->world_.rng] { return noise(rng); });
   } else if (fault != Fault::no_banner) {

@@ -20,6 +20,15 @@ TrafficLog::~TrafficLog() {
 
 void TrafficLog::opened(int id) { header(id); }
 
+void TrafficLog::note(int id, std::string_view text) {
+  std::string line = at_line_start_ ? "" : "\n";
+  line += "# connection " + std::to_string(id) + ": ";
+  line += text;
+  line += "\n";
+  put(line);
+  last_id_ = id;
+}
+
 void TrafficLog::received(int id, std::string_view bytes) {
   if (bytes.empty()) return;
   if (id != last_id_) header(id);

@@ -17,6 +17,8 @@ class TrafficLog {
 
   /// Connection `id` was accepted.
   void opened(int id);
+  /// A fact about connection `id` that is not a byte it sent, as a "# connection N: text" line.
+  void note(int id, std::string_view text);
   /// Bytes received from connection `id` (one whole message, or an unfinished tail).
   void received(int id, std::string_view bytes);
 
