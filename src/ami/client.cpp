@@ -148,11 +148,12 @@ class Session {
     tls_.reset(tls_api_->open(socket_.native_handle(), host.c_str(), literal ? 1 : 0,
                               settings_.ca_file.c_str(), error.data(), error.size()));
     if (!tls_) return failed(error.data());
+    const auto deadline = step_deadline();  // the whole handshake is one step, however it drips
     for (;;) {
       const int status = tls_api_->handshake(tls_.get(), error.data(), error.size());
       if (status == EECALL_TLS_OK) return std::nullopt;
       if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
-        if (auto waited = wait_for_socket(status, "tls", step_deadline())) return waited;
+        if (auto waited = wait_for_socket(status, "tls", deadline)) return waited;
         continue;
       }
       if (status == EECALL_TLS_REJECTED) {
