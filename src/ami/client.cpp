@@ -148,21 +148,18 @@ class Session {
     tls_.reset(tls_api_->open(socket_.native_handle(), host.c_str(), literal ? 1 : 0,
                               settings_.ca_file.c_str(), error.data(), error.size()));
     if (!tls_) return failed(error.data());
-    const auto deadline = step_deadline();  // the whole handshake is one step, however it drips
-    for (;;) {
-      const int status = tls_api_->handshake(tls_.get(), error.data(), error.size());
-      if (status == EECALL_TLS_OK) return std::nullopt;
-      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
-        if (auto waited = wait_for_socket(status, "tls", deadline)) return waited;
-        continue;
-      }
-      if (status == EECALL_TLS_REJECTED) {
+    // The whole handshake is one step, however it drips.
+    const auto status = tls_call([&] { return tls_api_->handshake(tls_.get(), error.data(), error.size()); },
+                                 "tls", step_deadline());
+    if (!status) return status.failure();
+    switch (status.value()) {
+      case EECALL_TLS_OK: return std::nullopt;
+      case EECALL_TLS_REJECTED:
         return failed("certificate not accepted: " + std::string(error.data()) +
                       (settings_.ca_file.empty() ? " (checked against the system's trusted CAs)"
                                                  : " (checked against " + settings_.ca_file + ")"));
-      }
-      if (status == EECALL_TLS_CLOSED) return failed("the server closed the connection during the TLS handshake");
-      return failed("handshake: " + std::string(error.data()) + " (is this a TLS port?)");
+      case EECALL_TLS_CLOSED: return failed("the server closed the connection during the TLS handshake");
+      default: return failed("handshake: " + std::string(error.data()) + " (is this a TLS port?)");
     }
   }
 
@@ -289,37 +286,39 @@ class Session {
 
   std::optional<Failure> read_more_tls(std::string_view step, Clock::time_point deadline) {
     std::array<char, 512> error{};
-    for (;;) {
-      std::size_t got = 0;
-      const int status = tls_api_->read(tls_.get(), chunk_.data(), chunk_.size(), &got, error.data(), error.size());
-      if (status == EECALL_TLS_OK) {
-        parser_.feed(std::string_view(chunk_.data(), got));
-        return std::nullopt;
-      }
-      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
-        if (auto waited = wait_for_socket(status, step, deadline)) return waited;
-        continue;
-      }
-      if (status == EECALL_TLS_CLOSED) return closed_by_peer(step);
-      return read_failed(step, error.data());
-    }
+    std::size_t got = 0;
+    const auto status = tls_call(
+        [&] { return tls_api_->read(tls_.get(), chunk_.data(), chunk_.size(), &got, error.data(), error.size()); },
+        step, deadline);
+    if (!status) return status.failure();
+    if (status.value() == EECALL_TLS_CLOSED) return closed_by_peer(step);
+    if (status.value() != EECALL_TLS_OK) return read_failed(step, error.data());
+    parser_.feed(std::string_view(chunk_.data(), got));
+    return std::nullopt;
   }
 
   std::optional<Failure> send_tls(const std::string& bytes, std::string_view step) {
     std::array<char, 512> error{};
-    const auto deadline = step_deadline();
+    const auto status = tls_call(
+        [&] { return tls_api_->write(tls_.get(), bytes.data(), bytes.size(), error.data(), error.size()); },
+        step, step_deadline());
+    if (!status) return status.failure();
+    if (status.value() == EECALL_TLS_OK) return std::nullopt;
+    return Failure{ErrorCode::protocol_error,
+                   "sending " + std::string(step) + " failed: " +
+                       (status.value() == EECALL_TLS_CLOSED ? std::string("the server closed the connection")
+                                                            : std::string(error.data())),
+                   std::string(step)};
+  }
+
+  /// Calls a module function (same arguments each time) until it stops asking to wait for the
+  /// socket; its last status, or the failure of a wait (timeout at `deadline`).
+  template <typename Call>
+  Result<int> tls_call(const Call& call, std::string_view step, Clock::time_point deadline) {
     for (;;) {
-      const int status = tls_api_->write(tls_.get(), bytes.data(), bytes.size(), error.data(), error.size());
-      if (status == EECALL_TLS_OK) return std::nullopt;
-      if (status == EECALL_TLS_WANT_READ || status == EECALL_TLS_WANT_WRITE) {
-        if (auto waited = wait_for_socket(status, step, deadline)) return waited;
-        continue;
-      }
-      return Failure{ErrorCode::protocol_error,
-                     "sending " + std::string(step) + " failed: " +
-                         (status == EECALL_TLS_CLOSED ? std::string("the server closed the connection")
-                                                      : std::string(error.data())),
-                     std::string(step)};
+      const int status = call();
+      if (status != EECALL_TLS_WANT_READ && status != EECALL_TLS_WANT_WRITE) return status;
+      if (auto waited = wait_for_socket(status, step, deadline)) return *waited;
     }
   }
 

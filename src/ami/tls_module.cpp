@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <map>
-#include <mutex>
 
 namespace eecall::ami {
 
@@ -27,7 +25,8 @@ Failure unusable(const std::string& why) {
 }
 
 Result<const eecall_tls_api*> open_module(const std::string& path) {
-  // RTLD_LOCAL: OpenSSL's symbols stay the module's; the handle is kept for the process.
+  // RTLD_LOCAL: OpenSSL's symbols stay the module's. The handle is kept for the process; a
+  // second dlopen of the same file only returns it again.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = ::dlerror();
@@ -58,28 +57,14 @@ std::vector<std::string> tls_module_candidates() {
 }
 
 Result<const eecall_tls_api*> load_tls_module(const std::string& path) {
-  static std::mutex mutex;
-  static std::map<std::string, Result<const eecall_tls_api*>> opened;
-  const std::lock_guard lock(mutex);
-  std::string chosen = path;
-  if (chosen.empty()) {
-    const auto candidates = tls_module_candidates();
-    for (const auto& candidate : candidates) {
-      if (::access(candidate.c_str(), F_OK) == 0) {
-        chosen = candidate;
-        break;
-      }
-    }
-    if (chosen.empty()) {
-      std::string tried;
-      for (const auto& candidate : candidates) tried += (tried.empty() ? "" : ", ") + candidate;
-      return unusable("the TLS module is not installed (looked for " + tried + ")");
-    }
+  if (!path.empty()) return open_module(path);
+  const auto candidates = tls_module_candidates();
+  for (const auto& candidate : candidates) {
+    if (::access(candidate.c_str(), F_OK) == 0) return open_module(candidate);
   }
-  if (auto it = opened.find(chosen); it != opened.end()) return it->second;
-  auto result = open_module(chosen);
-  opened.emplace(chosen, result);
-  return result;
+  std::string tried;
+  for (const auto& candidate : candidates) tried += (tried.empty() ? "" : ", ") + candidate;
+  return unusable("the TLS module is not installed (looked for " + tried + ")");
 }
 
 }  // namespace eecall::ami

@@ -19,7 +19,7 @@ namespace eecall::ami {
 std::vector<std::string> tls_module_candidates();
 
 /// The module's function table: from `path`, or when `path` is empty from the first candidate
-/// that exists. Opened once per process and kept. Failure: tls_failed, step "tls", saying
+/// that exists. The module stays loaded for the process. Failure: tls_failed, step "tls", saying
 /// which files were tried and why they could not be used.
 Result<const eecall_tls_api*> load_tls_module(const std::string& path = {});
 
