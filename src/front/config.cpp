@@ -2,12 +2,13 @@
 
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "eecall/request.hpp"
@@ -24,23 +25,62 @@ Failure config_failure(std::string message) {
 
 // property_tree parses the file but keeps no line numbers: find them again, so that every
 // error can say where to look. Keys are "section.key".
-std::map<std::string, int> key_lines(const std::string& text) {
+std::map<std::string, int> key_lines(std::string_view text) {
   std::map<std::string, int> lines;
-  std::istringstream in(text);
-  std::string line;
   std::string section;
-  for (int number = 1; std::getline(in, line); ++number) {
+  for (int number = 1; !text.empty(); ++number) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     const auto first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == ';' || line[first] == '#') continue;
+    if (first == std::string_view::npos || line[first] == ';' || line[first] == '#') continue;
     if (line[first] == '[') {
-      section = line.substr(first + 1, line.find(']') - first - 1);
+      section = std::string(line.substr(first + 1, line.find(']') - first - 1));
       continue;
     }
-    auto key = line.substr(first, line.find('=') - first);
+    auto key = std::string(line.substr(first, line.find('=') - first));
     key.erase(key.find_last_not_of(" \t") + 1);
     lines.emplace(section + "." + key, number);
   }
   return lines;
+}
+
+// A descriptor closed when the read is over, whichever way it ends.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  [[nodiscard]] int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads the whole file, but never more than max_config_bytes: a character device given as the
+// configuration (/dev/null is fine, /dev/zero is a mistake) must not be read forever.
+Result<std::string> read_config_text(const std::string& path) {
+  const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (file.fd() < 0) {
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(errno) +
+                          " (the web server's user must be able to read it: group www-data, mode 0640)");
+  }
+  std::string text;
+  char chunk[4096];
+  while (text.size() <= max_config_bytes) {
+    const auto n = ::read(file.fd(), chunk, sizeof chunk);
+    if (n == 0) return text;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return config_failure("cannot read configuration " + path + ": " + std::strerror(errno));
+    }
+    text.append(chunk, static_cast<std::size_t>(n));
+  }
+  return config_failure("configuration " + path + " is larger than " +
+                        std::to_string(max_config_bytes) + " bytes");
 }
 
 bool is_profile_name(std::string_view name) {
@@ -94,14 +134,9 @@ Result<Config> load_config(const std::string& path) {
   if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {  // /dev/null: an empty configuration
     return config_failure("configuration " + path + " is not a regular file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) {
-    return config_failure("cannot read configuration " + path + ": " + std::strerror(errno) +
-                          " (the web server's user must be able to read it: group www-data, mode 0640)");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  auto read = read_config_text(path);
+  if (!read) return read.failure();
+  const std::string& text = read.value();
 
   pt::ptree tree;
   try {

@@ -140,6 +140,19 @@ TEST_F(ConfigFile, MissingFileIsAnErrorWhenNamed) {
   EXPECT_FALSE(load_config_for({}, path).ok());
 }
 
+TEST_F(ConfigFile, EndlessOrHugeFileIsRefusedNotReadForever) {
+  // /dev/zero never ends: refused after max_config_bytes, not read until memory runs out.
+  auto endless = load_config("/dev/zero");
+  ASSERT_FALSE(endless.ok());
+  EXPECT_EQ(endless.failure().code, ErrorCode::config_error);
+  EXPECT_NE(endless.failure().message.find("/dev/zero is larger than 1048576 bytes"), std::string::npos)
+      << endless.failure().message;
+  write("; comment\n" + std::string(max_config_bytes, ';'));
+  EXPECT_NE(refusal().find("is larger than"), std::string::npos);
+  write(std::string(max_config_bytes - 1, ';') + "\n");
+  EXPECT_TRUE(load_config(path).ok()) << "exactly the limit is still read";
+}
+
 TEST_F(ConfigFile, UnreadableFileSaysSo) {
   write(home_profile, 0600);
   // Root reads everything: check as an unprivileged user, in a child process.

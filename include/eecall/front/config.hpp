@@ -16,6 +16,7 @@
 // Path: --config, else EECALL_CONFIG, else /etc/eecall/eecall.conf (which may be absent).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@
 namespace eecall::front {
 
 inline constexpr const char* default_config_path = "/etc/eecall/eecall.conf";
+/// A larger file is refused (config_error): a configuration is a few hundred bytes.
+inline constexpr std::size_t max_config_bytes = 1024 * 1024;
 
 struct Profile {
   std::string name;
