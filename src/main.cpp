@@ -29,7 +29,6 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a vanished client or PBX is an error value, not a kill
-  std::ios::sync_with_stdio(false);
   eecall::log::init();
   const int status = run(argc, argv);
 #ifdef EECALL_SANITIZED
