@@ -17,7 +17,9 @@
 #   call_ms= message_ms= floor_ms= ratio= peak_rss_kb= rps_c1= rps_c8= rps_c32= p99_c8_ms= errors=
 # followed by more keys: floor_message_ms, ratio_call, ratio_message (ratio is the larger),
 # cpu_ratio (the same ratio on CPU time, steadier on a busy machine), exchange_ms, p50_c1_ms ...
-# p99_c32_ms. floor_ms is the floor for the call. errors counts bad CGI and floor runs plus
+# p99_c32_ms, faults_call and faults_floor (page faults of one run: each is a few microseconds,
+# and a faults_call far above its usual value says cmake/hot-text.ld is stale, see
+# bench/hot-text.sh). floor_ms is the floor for the call. errors counts bad CGI and floor runs plus
 # wrong or missing answers under load. The four CGI/floor measurements run interleaved.
 #
 # Only loopback addresses are used. Everything started here is stopped on exit, pass or fail.
@@ -182,4 +184,5 @@ echo "call_ms=$call_ms message_ms=$message_ms floor_ms=$floor_ms" \
   "rps_c1=${rps[1]} rps_c8=${rps[8]} rps_c32=${rps[32]} p99_c8_ms=${p99[8]} errors=$errors" \
   "floor_message_ms=$floor_message_ms ratio_call=$ratio_call ratio_message=$ratio_message" \
   "cpu_ratio=$cpu_ratio exchange_ms=$exchange_ms p50_c1_ms=${p50[1]} p99_c1_ms=${p99[1]} p50_c8_ms=${p50[8]}" \
-  "p50_c32_ms=${p50[32]} p99_c32_ms=${p99[32]}"
+  "p50_c32_ms=${p50[32]} p99_c32_ms=${p99[32]} faults_call=$(field faults "$eecall_call")" \
+  "faults_floor=$(field faults "$floor_call")"

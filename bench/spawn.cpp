@@ -11,9 +11,9 @@
 // so a machine that gets busier or quieter during the measurement affects them alike.
 // A run is good when the program exits 0 and, with --expect, its stdout contains TEXT.
 // Prints one line per job:
-//   NAME runs= good= bad= median_ms= p10_ms= p90_ms= min_ms= max_ms= cpu_ms= peak_rss_kb=
-// (cpu_ms: the median of the child's user + system time). Stops after N rounds or S seconds,
-// whichever comes first; exits 1 when any run was bad.
+//   NAME runs= good= bad= median_ms= p10_ms= p90_ms= min_ms= max_ms= cpu_ms= peak_rss_kb= faults=
+// (cpu_ms: the median of the child's user + system time; faults: the median of its page
+// faults). Stops after N rounds or S seconds, whichever comes first; exits 1 when any run was bad.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <spawn.h>
@@ -66,6 +66,7 @@ struct Job {
   // results
   std::vector<double> times;
   std::vector<double> cpu_times;
+  std::vector<double> faults;
   long good = 0;
   long bad = 0;
   long peak_rss_kb = 0;
@@ -75,6 +76,7 @@ struct Run {
   bool good = false;
   double ms = 0;      // wall time, spawn to reaped
   double cpu_ms = 0;  // the child's user + system time
+  long faults = 0;    // the child's page faults (minor: the program's pages are in memory)
   long rss_kb = 0;
 };
 
@@ -117,6 +119,7 @@ Run run_once(const Job& job) {
   run.ms = now_ms() - start;
   run.cpu_ms = to_ms(usage.ru_utime) + to_ms(usage.ru_stime);
   run.rss_kb = usage.ru_maxrss;
+  run.faults = usage.ru_minflt + usage.ru_majflt;
   run.good = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
              (job.expect.empty() || output.find(job.expect) != std::string::npos);
   return run;
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
       const Run run = run_once(job);
       job.times.push_back(run.ms);
       job.cpu_times.push_back(run.cpu_ms);
+      job.faults.push_back(static_cast<double>(run.faults));
       job.peak_rss_kb = std::max(job.peak_rss_kb, run.rss_kb);
       ++(run.good ? job.good : job.bad);
     }
@@ -196,11 +200,13 @@ int main(int argc, char** argv) {
     auto& t = job.times;
     std::sort(t.begin(), t.end());
     std::sort(job.cpu_times.begin(), job.cpu_times.end());
+    std::sort(job.faults.begin(), job.faults.end());
     std::printf("%s runs=%zu good=%ld bad=%ld median_ms=%.3f p10_ms=%.3f p90_ms=%.3f min_ms=%.3f "
-                "max_ms=%.3f cpu_ms=%.3f peak_rss_kb=%ld\n",
+                "max_ms=%.3f cpu_ms=%.3f peak_rss_kb=%ld faults=%.0f\n",
                 job.name.c_str(), t.size(), job.good, job.bad, percentile(t, 0.5),
                 percentile(t, 0.1), percentile(t, 0.9), t.empty() ? 0.0 : t.front(),
-                t.empty() ? 0.0 : t.back(), percentile(job.cpu_times, 0.5), job.peak_rss_kb);
+                t.empty() ? 0.0 : t.back(), percentile(job.cpu_times, 0.5), job.peak_rss_kb,
+                percentile(job.faults, 0.5));
     all_good = all_good && job.bad == 0 && !t.empty();
   }
   return all_good ? 0 : 1;

@@ -21,8 +21,9 @@ packages=(
   openssl
   # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
-  # Benchmark (bench/run.sh): lighttpd runs eecall as CGI under load from wrk.
-  lighttpd wrk
+  # Benchmark (bench/run.sh): lighttpd runs eecall as CGI under load from wrk; bench/hot-text.sh
+  # lists the code a request runs with valgrind's callgrind.
+  lighttpd wrk valgrind
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
