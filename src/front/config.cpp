@@ -65,7 +65,8 @@ class OpenFile {
 Result<std::string> read_config_text(const std::string& path) {
   const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (file.fd() < 0) {
-    return config_failure("cannot read configuration " + path + ": " + std::strerror(errno) +
+    const int error = errno;  // before any allocation below can change it
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(error) +
                           " (the web server's user must be able to read it: group www-data, mode 0640)");
   }
   std::string text;
@@ -74,8 +75,9 @@ Result<std::string> read_config_text(const std::string& path) {
     const auto n = ::read(file.fd(), chunk, sizeof chunk);
     if (n == 0) return text;
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return config_failure("cannot read configuration " + path + ": " + std::strerror(errno));
+      const int error = errno;
+      if (error == EINTR) continue;
+      return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
     }
     text.append(chunk, static_cast<std::size_t>(n));
   }
@@ -129,7 +131,8 @@ const Profile* Config::profile(std::string_view name) const {
 Result<Config> load_config(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return config_failure("cannot read configuration " + path + ": " + std::strerror(errno));
+    const int error = errno;
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
   }
   if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {  // /dev/null: an empty configuration
     return config_failure("configuration " + path + " is not a regular file");
