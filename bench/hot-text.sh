@@ -27,15 +27,20 @@ stop_simulator() {
   sim_pid=
 }
 trap 'stop_simulator; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 # profile BUILD_DIR BUILD_TYPE OUT_DIR: OUT_DIR gets eecall, eecall.map and callgrind.out.*.
 profile() {
   local build=$1 type=$2 out=$3 ready port base i query answer
   mkdir -p "$out"
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE="$type" -DBUILD_TESTING=OFF >/dev/null
+  # Makefiles: the link command is then in link.txt, to be run again with a map.
+  cmake -S . -B "$build" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE="$type" -DBUILD_TESTING=OFF \
+    -DEECALL_LEAN_LINK=ON >/dev/null
   cmake --build "$build" -j"$(nproc)" --target eecall eecall-ami-sim >/dev/null
+  local link="$build/CMakeFiles/eecall.dir/link.txt"
+  [ -f "$link" ] || { echo "hot-text.sh: no $link (is $build a Makefile build?)" >&2; exit 1; }
   # The same link as the build's, with a map: which input section each function came from.
-  (cd "$build" && eval "$(cat CMakeFiles/eecall.dir/link.txt) -Wl,-Map,$out/eecall.map")
+  (cd "$build" && set -- "$out/eecall.map" && eval "$(cat CMakeFiles/eecall.dir/link.txt) -Wl,-Map,\"\$1\"")
   cp "$build/eecall" "$out/eecall"
 
   rm -f "$tmp/sim.ready"
@@ -46,21 +51,23 @@ profile() {
   port=${ready##*:}
 
   base="ip=127.0.0.1&port=$port&user=eedomus&secret=s3cret"
-  # The bench's requests (it sets EECALL_AUTH=md5), and the same without that variable.
+  # A call and a message with EECALL_AUTH=md5 as the bench sets it, a JSON call without it.
   local queries=("$base&from=100&to=291"
                  "$base&from=eedomus&to=100&msg=Alerte%20d%C3%A9bordement%20cuve&drv=sip"
                  "$base&from=100&to=291&format=json")
   local auth=("EECALL_AUTH=md5" "EECALL_AUTH=md5" "EECALL_TIMEOUT=60")
+  local status
   i=0
   for query in "${queries[@]}"; do
     i=$((i + 1))
+    status=0
     answer=$(env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET SERVER_PROTOCOL=HTTP/1.1 \
                SCRIPT_NAME=/eecall REMOTE_ADDR=127.0.0.1 "QUERY_STRING=$query" \
                EECALL_CONFIG=/dev/null EECALL_TIMEOUT=60 "${auth[$((i - 1))]}" \
                "$(command -v valgrind)" --quiet --tool=callgrind --demangle=no \
-               --callgrind-out-file="$out/callgrind.out.$i" "$out/eecall" 2>"$tmp/eecall.log")
-    if ! grep -Eq '<result>1</result>|"result": ?1' <<<"$answer"; then
-      echo "hot-text.sh: request $i ($type) did not succeed under callgrind:" >&2
+               --callgrind-out-file="$out/callgrind.out.$i" "$out/eecall" 2>"$tmp/eecall.log") || status=$?
+    if [ "$status" -ne 0 ] || ! grep -Eq '<result>1</result>|"result": ?1' <<<"$answer"; then
+      echo "hot-text.sh: request $i ($type) did not succeed under callgrind (exit $status):" >&2
       echo "$answer" >&2
       cat "$tmp/eecall.log" >&2
       exit 1

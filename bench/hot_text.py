@@ -17,10 +17,10 @@ it fits in a few windows. docs/performance.md has the measurements.
 Inputs: callgrind profiles of eecall answering requests (the functions that ran, by mangled
 name), the program itself (nm: name -> address), and the linker map of that same link
 (address -> input section and the file it came from). Output: one input-section pattern per
-function that ran, in the order callgrind first met them, inside an output section placed
-before .text. With -ffunction-sections every function has its own section
-(.text.<mangled name>); archives built without it (cgicc, nettle) contribute their
-object's whole .text, named by archive member.
+function that ran, sorted (callgrind's order changes from run to run, and the whole list is
+touched by every request anyway), inside an output section placed before .text. With -ffunction-sections every
+function has its own section (.text.<mangled name>); archives built without it (cgicc,
+nettle) contribute their object's whole .text, named by archive member.
 
 A line for a function that no longer exists matches nothing and changes nothing; a function
 missing from the list is only laid out where it would have been anyway. Stale is slower,
@@ -123,19 +123,24 @@ def text_input_sections(map_path):
     return sections
 
 
+# Section names that GCC gives code without -ffunction-sections: they name no function, so the
+# pattern must name the object file, or it would pull every object's such code in.
+GENERIC_SECTIONS = {".text", ".text.unlikely", ".text.hot", ".text.exit", ".text.startup"}
+
+
 def pattern(section, input_file):
     """The linker-script pattern that names this input section and nothing else that matters."""
-    if section != ".text":
+    if section not in GENERIC_SECTIONS:
         return f"*({section})"  # -ffunction-sections: the name is the function's
-    # A whole object's .text: name the archive member (or the object file).
+    # A whole object's code: name the archive member (or the object file).
     member = re.match(r"^(?:.*/)?([^/()]+\.a)\(([^)]+)\)$", input_file)
     if member:
-        return f"*{member.group(1)}:{member.group(2)}(.text)"
-    return f"*{input_file.rsplit('/', 1)[-1]}(.text)"
+        return f"*{member.group(1)}:{member.group(2)}({section})"
+    return f"*{input_file.rsplit('/', 1)[-1]}({section})"
 
 
 def hot_sections(directory):
-    """The input-section patterns of the functions that ran in one build, in first-run order."""
+    """The input-section patterns of the functions that ran in one build."""
     profiles = sorted(glob.glob(os.path.join(directory, "callgrind.out.*")))
     if not profiles:
         sys.exit(f"hot_text.py: no callgrind.out.* in {directory}")
@@ -155,9 +160,11 @@ def hot_sections(directory):
         functions += 1
         start, size, section, input_file = sections[i]
         if section.startswith(".text.startup") or (start, section) in seen:
-            continue  # placed whole, as are _start and frame_dummy (see HEADER)
+            continue  # .text.startup is placed whole (HEADER)
         seen.add((start, section))
-        found.append((pattern(section, input_file), size))
+        line = pattern(section, input_file)
+        if f"    {line}\n" not in HEADER:  # _start and frame_dummy are in HEADER already
+            found.append((line, size))
     total = sum(size for _, size in found)
     print(f"hot_text.py: {directory}: {functions} functions ran, {len(found)} input sections, "
           f"{total} bytes")
@@ -177,6 +184,7 @@ def main():
                 lines.append(line)
     if not lines:
         sys.exit("hot_text.py: no function of the profiles was found in the programs and maps")
+    lines.sort()  # the same profiles give the same file: a regenerated list diffs cleanly
     with open(args.out, "w", encoding="utf-8") as out:
         out.write(HEADER + "".join(f"    {line}\n" for line in lines) + FOOTER)
     print(f"hot_text.py: {len(lines)} lines -> {args.out}")

@@ -6,7 +6,9 @@
 # Builds eecall, the AMI simulator and the bench's own programs in Release (./build-release),
 # starts the simulator on 127.0.0.1, then measures:
 #   1. eecall run as CGI (clean environment, stdout through a pipe) for a call and a message:
-#      median wall time over BENCH_RUNS runs, and the largest peak RSS of any run;
+#      median wall time over BENCH_RUNS runs; then, in a separate pass of 20 runs, the largest
+#      peak RSS of the program itself (VmHWM read at exit under ptrace: ru_maxrss would also
+#      count the spawner's memory from before exec);
 #   2. the floor: bench/floor.cpp, a minimal client built with the same flags, doing the same
 #      byte exchange on a fresh connection (banner, Login, action, Logoff, and it waits for the
 #      Goodbye as eecall does), one process per exchange as well; also the exchange alone,
@@ -130,7 +132,23 @@ ratio_call=$(ratio "$call_ms" "$floor_ms")
 ratio_message=$(ratio "$message_ms" "$floor_message_ms")
 cpu_ratio=$(max "$(ratio "$(field cpu_ms "$eecall_call")" "$(field cpu_ms "$floor_call")")" \
                 "$(ratio "$(field cpu_ms "$eecall_message")" "$(field cpu_ms "$floor_message")")")
-peak_rss_kb=$(max "$(field peak_rss_kb "$eecall_call")" "$(field peak_rss_kb "$eecall_message")")
+
+# Peak memory: a separate, shorter pass. ru_maxrss above also counts the spawner's memory from
+# before exec; --own-rss stops each run at exit under ptrace and reads the program's own VmHWM.
+rss_runs=$((runs < 20 ? runs : 20))
+rss_results=$("$spawn" --runs "$rss_runs" --own-rss "${jobs[@]}") || true
+rss_line() { grep "^$1 " <<<"$rss_results" || true; }
+echo "peak RSS of the program itself (VmHWM at exit, $rss_runs runs):" \
+  "eecall_call=$(field peak_rss_kb "$(rss_line eecall_call)") KiB" \
+  "eecall_message=$(field peak_rss_kb "$(rss_line eecall_message)") KiB" \
+  "floor_call=$(field peak_rss_kb "$(rss_line floor_call)") KiB" \
+  "($(field rss "$(rss_line eecall_call)"))"
+peak_rss_kb=$(max "$(field peak_rss_kb "$(rss_line eecall_call)")" \
+                  "$(field peak_rss_kb "$(rss_line eecall_message)")")
+for job in eecall_call eecall_message; do
+  bad=$(field bad "$(rss_line "$job")")
+  errors=$((errors + ${bad:-$rss_runs}))
+done
 
 # lighttpd in the foreground with a throw-away config; the port is picked free just before.
 start_lighttpd() {

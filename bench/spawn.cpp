@@ -2,7 +2,7 @@
 // starts a CGI program (a clean environment given with --set, stdout read through a pipe), and
 // reports per program the median wall time of a run and the largest peak resident memory.
 //
-//   eecall-bench-spawn [--runs N] [--warmup N] [--max-seconds S]
+//   eecall-bench-spawn [--runs N] [--warmup N] [--max-seconds S] [--own-rss]
 //       --job NAME [--expect TEXT] [--set NAME=VALUE]... -- PROGRAM [ARG]...
 //      [--job NAME ... -- PROGRAM [ARG]...]...
 //   eecall-bench-spawn --free-port          prints a TCP port free on 127.0.0.1 right now
@@ -14,15 +14,24 @@
 //   NAME runs= good= bad= median_ms= p10_ms= p90_ms= min_ms= max_ms= cpu_ms= peak_rss_kb= faults=
 // (cpu_ms: the median of the child's user + system time; faults: the median of its page
 // faults). Stops after N rounds or S seconds, whichever comes first; exits 1 when any run was bad.
+//
+// peak_rss_kb is the kernel's ru_maxrss, which counts the memory the process had *before* it
+// executed the program: with posix_spawn that is this spawner's own (a few MB), so a program
+// smaller than the spawner shows the spawner's size. --own-rss measures the program's own peak
+// instead: each run is started under ptrace, stopped as it exits, and its VmHWM read from
+// /proc/PID/status (the memory of the executed program only). The stops make those runs
+// slower: use --own-rss for memory, a run without it for time.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <spawn.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -80,13 +89,88 @@ struct Run {
   long rss_kb = 0;
 };
 
-Run run_once(const Job& job) {
+// The VmHWM line of /proc/PID/status, in KiB; 0 when it cannot be read.
+long peak_rss_of(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/status";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return 0;
+  long kb = 0;
+  char line[256];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb;
+}
+
+// A run under ptrace (--own-rss): fork, PTRACE_TRACEME, exec; stopped at exit, where VmHWM is
+// still the program's. Without ptrace (a container may forbid it) the child just runs and the
+// run reports ru_maxrss ("rss=rusage" in the output). The output is read once the program has
+// exited: fine for answers smaller than a pipe's buffer (64 KiB), as eecall's are.
+Run run_traced(const Job& job, std::vector<char*>& argv, std::vector<char*>& envp, bool& traced) {
+  Run run;
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return run;
+  const double start = now_ms();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return run;
+  }
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    const int null_in = ::open("/dev/null", O_RDONLY);
+    const int null_out = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_in, STDIN_FILENO);
+    ::dup2(null_out, STDERR_FILENO);
+    ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  int status = 0;
+  rusage usage{};
+  long own_kb = 0;
+  traced = false;
+  std::string output;
+  char buf[4096];
+  for (;;) {
+    if (::wait4(pid, &status, 0, &usage) < 0) break;
+    if (!WIFSTOPPED(status)) break;  // exited
+    const int signal = WSTOPSIG(status);
+    if (signal == SIGTRAP && (status >> 16) == PTRACE_EVENT_EXIT) {
+      own_kb = peak_rss_of(pid);
+      ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    } else if (signal == SIGTRAP && !traced) {  // the stop after execve
+      traced = true;
+      ::ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL);
+      ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+    } else {
+      ::ptrace(PTRACE_CONT, pid, nullptr, signal);  // pass other signals on
+    }
+  }
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) {
+    output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  run.ms = now_ms() - start;
+  run.cpu_ms = to_ms(usage.ru_utime) + to_ms(usage.ru_stime);
+  run.rss_kb = own_kb > 0 ? own_kb : usage.ru_maxrss;
+  run.faults = usage.ru_minflt + usage.ru_majflt;
+  run.good = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+             (job.expect.empty() || output.find(job.expect) != std::string::npos);
+  return run;
+}
+
+Run run_once(const Job& job, bool own_rss, bool& traced) {
   std::vector<char*> argv;
   for (const auto& a : job.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   std::vector<char*> envp;
   for (const auto& e : job.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  if (own_rss) return run_traced(job, argv, envp, traced);
 
   Run run;
   int out[2];
@@ -133,7 +217,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 int usage(const char* self) {
   std::fprintf(stderr,
-               "usage: %s [--runs N] [--warmup N] [--max-seconds S] --job NAME [--expect TEXT] "
+               "usage: %s [--runs N] [--warmup N] [--max-seconds S] [--own-rss] --job NAME [--expect TEXT] "
                "[--set NAME=VALUE]... -- PROGRAM [ARG]... [--job ...]...\n       %s --free-port\n",
                self, self);
   return 2;
@@ -144,6 +228,8 @@ int usage(const char* self) {
 int main(int argc, char** argv) {
   long runs = 200;
   long warmup = 5;
+  bool own_rss = false;
+  bool traced = false;
   double max_seconds = 60;
   std::vector<Job> jobs;
   for (int i = 1; i < argc; ++i) {
@@ -160,6 +246,8 @@ int main(int argc, char** argv) {
       runs = std::strtol(value().c_str(), nullptr, 10);
     } else if (a == "--warmup") {
       warmup = std::strtol(value().c_str(), nullptr, 10);
+    } else if (a == "--own-rss") {
+      own_rss = true;
     } else if (a == "--max-seconds") {
       max_seconds = std::strtod(value().c_str(), nullptr);
     } else if (a == "--job") {
@@ -182,11 +270,11 @@ int main(int argc, char** argv) {
 
   const double stop_at = now_ms() + max_seconds * 1000;
   for (long w = 0; w < warmup && now_ms() < stop_at; ++w) {
-    for (const auto& job : jobs) run_once(job);
+    for (const auto& job : jobs) run_once(job, own_rss, traced);
   }
   for (long r = 0; r < runs && now_ms() < stop_at; ++r) {
     for (auto& job : jobs) {
-      const Run run = run_once(job);
+      const Run run = run_once(job, own_rss, traced);
       job.times.push_back(run.ms);
       job.cpu_times.push_back(run.cpu_ms);
       job.faults.push_back(static_cast<double>(run.faults));
@@ -202,11 +290,12 @@ int main(int argc, char** argv) {
     std::sort(job.cpu_times.begin(), job.cpu_times.end());
     std::sort(job.faults.begin(), job.faults.end());
     std::printf("%s runs=%zu good=%ld bad=%ld median_ms=%.3f p10_ms=%.3f p90_ms=%.3f min_ms=%.3f "
-                "max_ms=%.3f cpu_ms=%.3f peak_rss_kb=%ld faults=%.0f\n",
+                "max_ms=%.3f cpu_ms=%.3f peak_rss_kb=%ld faults=%.0f%s\n",
                 job.name.c_str(), t.size(), job.good, job.bad, percentile(t, 0.5),
                 percentile(t, 0.1), percentile(t, 0.9), t.empty() ? 0.0 : t.front(),
                 t.empty() ? 0.0 : t.back(), percentile(job.cpu_times, 0.5), job.peak_rss_kb,
-                percentile(job.faults, 0.5));
+                percentile(job.faults, 0.5),
+                own_rss ? (traced ? " rss=own" : " rss=rusage") : "");
     all_good = all_good && job.bad == 0 && !t.empty();
   }
   return all_good ? 0 : 1;

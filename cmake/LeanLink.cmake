@@ -8,8 +8,7 @@
 #   functions, where the shared library would cost a library load on every request.
 #   The C++ runtime (libstdc++, libgcc) linked statically into the program, by
 #   eecall_lean_program(): with every C++ library built in, the shared libstdc++ was the largest
-#   load left, and the program then needs libc only. Not under the sanitizers (their runtime
-#   replaces operator new, which a static libstdc++ would shadow).
+#   load left, and the program then needs libc only. Not under the sanitizers (below).
 # OpenSSL is never linked into eecall: TLS lives in the eecall-tls.so module, loaded only when
 # TLS is asked for (see CMakeLists.txt), so it stays the system's shared, updated OpenSSL.
 #
@@ -50,9 +49,17 @@ else()
   target_link_libraries(eecall_nettle INTERFACE PkgConfig::NETTLE)
 endif()
 
+# Not under the sanitizers (their runtime replaces operator new, which a static libstdc++ would
+# shadow; scripts/sanitize.sh and fuzz.sh pass -fsanitize in CMAKE_CXX_FLAGS).
+if(EECALL_LEAN_LINK AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  set(EECALL_LEAN_PROGRAMS ON)
+else()
+  set(EECALL_LEAN_PROGRAMS OFF)
+endif()
+
 # Every function and datum in its own section: --gc-sections can then drop the unused parts of
 # the header-only libraries too, and cmake/hot-text.ld can place single functions (below).
-if(EECALL_LEAN_LINK AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+if(EECALL_LEAN_PROGRAMS)
   add_compile_options(-ffunction-sections -fdata-sections)
 endif()
 
@@ -69,17 +76,21 @@ endif()
 #   bench/hot-text.sh; a stale line matches nothing, so the layout can only get less good.
 include(CheckLinkerFlag)
 check_linker_flag(CXX "LINKER:-z,pack-relative-relocs" EECALL_HAVE_RELR)
+set(EECALL_HOT_TEXT ${CMAKE_CURRENT_LIST_DIR}/hot-text.ld)
+if(EXISTS ${EECALL_HOT_TEXT})
+  # GNU ld and lld take an INSERT script; a linker that does not (gold) links without it.
+  check_linker_flag(CXX "LINKER:-T,${EECALL_HOT_TEXT}" EECALL_HAVE_HOT_TEXT)
+endif()
 function(eecall_lean_program target)
-  if(EECALL_LEAN_LINK AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  if(EECALL_LEAN_PROGRAMS)
     target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc LINKER:--gc-sections
                                           LINKER:--as-needed)
     if(EECALL_HAVE_RELR)
       target_link_options(${target} PRIVATE LINKER:-z,pack-relative-relocs)
     endif()
-    set(hot_text ${PROJECT_SOURCE_DIR}/cmake/hot-text.ld)
-    if(EXISTS ${hot_text})
-      target_link_options(${target} PRIVATE LINKER:-T,${hot_text})
-      set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${hot_text})
+    if(EECALL_HAVE_HOT_TEXT)
+      target_link_options(${target} PRIVATE LINKER:-T,${EECALL_HOT_TEXT})
+      set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${EECALL_HOT_TEXT})
     endif()
   endif()
 endfunction()
