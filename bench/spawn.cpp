@@ -103,25 +103,46 @@ long peak_rss_of(pid_t pid) {
   return kb;
 }
 
+// Everything the program wrote to the pipe, until it closed; then closes the pipe.
+std::string read_all(int fd) {
+  std::string output;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) output.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return output;
+}
+
+// The run's figures once the program is reaped.
+Run finished(const Job& job, double start, int status, const rusage& usage, const std::string& output,
+             long rss_kb) {
+  Run run;
+  run.ms = now_ms() - start;
+  run.cpu_ms = to_ms(usage.ru_utime) + to_ms(usage.ru_stime);
+  run.rss_kb = rss_kb;
+  run.faults = usage.ru_minflt + usage.ru_majflt;
+  run.good = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+             (job.expect.empty() || output.find(job.expect) != std::string::npos);
+  return run;
+}
+
 // A run under ptrace (--own-rss): fork, PTRACE_TRACEME, exec; stopped at exit, where VmHWM is
 // still the program's. Without ptrace (a container may forbid it) the child just runs and the
 // run reports ru_maxrss ("rss=rusage" in the output). The output is read once the program has
 // exited: fine for answers smaller than a pipe's buffer (64 KiB), as eecall's are.
 Run run_traced(const Job& job, std::vector<char*>& argv, std::vector<char*>& envp, bool& traced) {
-  Run run;
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return run;
+  if (::pipe2(out, O_CLOEXEC) != 0) return {};
   const double start = now_ms();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(out[0]);
     ::close(out[1]);
-    return run;
+    return {};
   }
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
-    const int null_in = ::open("/dev/null", O_RDONLY);
-    const int null_out = ::open("/dev/null", O_WRONLY);
+    const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int null_out = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
     ::dup2(null_in, STDIN_FILENO);
     ::dup2(null_out, STDERR_FILENO);
     ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
@@ -133,8 +154,6 @@ Run run_traced(const Job& job, std::vector<char*>& argv, std::vector<char*>& env
   rusage usage{};
   long own_kb = 0;
   traced = false;
-  std::string output;
-  char buf[4096];
   for (;;) {
     if (::wait4(pid, &status, 0, &usage) < 0) break;
     if (!WIFSTOPPED(status)) break;  // exited
@@ -150,17 +169,8 @@ Run run_traced(const Job& job, std::vector<char*>& argv, std::vector<char*>& env
       ::ptrace(PTRACE_CONT, pid, nullptr, signal);  // pass other signals on
     }
   }
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) {
-    output.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(out[0]);
-  run.ms = now_ms() - start;
-  run.cpu_ms = to_ms(usage.ru_utime) + to_ms(usage.ru_stime);
-  run.rss_kb = own_kb > 0 ? own_kb : usage.ru_maxrss;
-  run.faults = usage.ru_minflt + usage.ru_majflt;
-  run.good = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-             (job.expect.empty() || output.find(job.expect) != std::string::npos);
-  return run;
+  const std::string output = read_all(out[0]);
+  return finished(job, start, status, usage, output, own_kb > 0 ? own_kb : usage.ru_maxrss);
 }
 
 Run run_once(const Job& job, bool own_rss, bool& traced) {
@@ -172,9 +182,8 @@ Run run_once(const Job& job, bool own_rss, bool& traced) {
   envp.push_back(nullptr);
   if (own_rss) return run_traced(job, argv, envp, traced);
 
-  Run run;
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return run;
+  if (::pipe2(out, O_CLOEXEC) != 0) return {};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -189,24 +198,13 @@ Run run_once(const Job& job, bool own_rss, bool& traced) {
   if (spawned != 0) {
     ::close(out[0]);
     std::fprintf(stderr, "spawn %s: %s\n", argv[0], std::strerror(spawned));
-    return run;
+    return {};
   }
-  std::string output;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) {
-    output.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(out[0]);
+  const std::string output = read_all(out[0]);
   int status = 0;
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
-  run.ms = now_ms() - start;
-  run.cpu_ms = to_ms(usage.ru_utime) + to_ms(usage.ru_stime);
-  run.rss_kb = usage.ru_maxrss;
-  run.faults = usage.ru_minflt + usage.ru_majflt;
-  run.good = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-             (job.expect.empty() || output.find(job.expect) != std::string::npos);
-  return run;
+  return finished(job, start, status, usage, output, usage.ru_maxrss);
 }
 
 double percentile(const std::vector<double>& sorted, double p) {
