@@ -21,6 +21,8 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::congestion: return "congestion";
     case ErrorCode::hangup: return "hangup";
     case ErrorCode::call_failed: return "call_failed";
+    case ErrorCode::not_acknowledged: return "not_acknowledged";
+    case ErrorCode::playback_failed: return "playback_failed";
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::forbidden: return "forbidden";
     case ErrorCode::config_error: return "config_error";
@@ -49,7 +51,9 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::no_answer:
     case ErrorCode::congestion:
     case ErrorCode::hangup:
-    case ErrorCode::call_failed: return 502;
+    case ErrorCode::call_failed:
+    case ErrorCode::not_acknowledged:
+    case ErrorCode::playback_failed: return 502;
   }
   return 500;
 }

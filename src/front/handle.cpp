@@ -12,13 +12,27 @@ Executor network_executor() {
   };
 }
 
+namespace {
+
+// An alert's prompt: a recording is named as it is; a text to say becomes an audio file first.
+Result<bool> prepare_prompt(Request& request) {
+  if (request.action != ActionKind::alert || request.alert.kind == PromptKind::play) return true;
+  return Failure{ErrorCode::internal_error, "say is not available in this build yet", "say"};
+}
+
+}  // namespace
+
 Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor) {
   const auto start = std::chrono::steady_clock::now();
   Outcome outcome;
-  const bool has_msg = std::any_of(incoming.params.begin(), incoming.params.end(),
-                                   [](const auto& p) { return p.first == "msg" && !p.second.empty(); });
-  outcome.action = has_msg ? ActionKind::message : ActionKind::call;
+  const auto given = [&](std::string_view name) {
+    return std::any_of(incoming.params.begin(), incoming.params.end(),
+                       [&](const auto& p) { return p.first == name && !p.second.empty(); });
+  };
+  outcome.action = given("msg")                     ? ActionKind::message
+                   : given("say") || given("play") ? ActionKind::alert
+                                                   : ActionKind::call;
   auto refuse = [&](const Failure& f) {
     outcome.error = f.code;
     outcome.message = f.message;
@@ -29,11 +43,14 @@ Outcome handle(const Incoming& incoming, const Config& config, const SettingValu
   auto resolved = resolve(incoming, config, environment);
   if (!resolved) {
     refuse(resolved.failure());
-  } else if (auto parsed = parse_request(resolved.value().params); !parsed) {
+  } else if (auto parsed = parse_request(resolved.value().params, incoming.limits); !parsed) {
     refuse(parsed.failure());
   } else if (auto denied = check_allowed(parsed.value(), resolved.value().settings.policy)) {
     request = parsed.value();
     refuse(*denied);
+  } else if (auto prepared = prepare_prompt(parsed.value()); !prepared.ok()) {
+    request = parsed.value();
+    refuse(prepared.failure());
   } else {
     request = std::move(parsed.value());
     outcome = executor(*request, resolved.value().settings.client);

@@ -30,6 +30,16 @@ Result<std::chrono::milliseconds> parse_timeout(std::string_view seconds) {
   return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
 }
 
+Result<std::chrono::milliseconds> parse_ack_timeout(std::string_view seconds) {
+  const std::string s(seconds);
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(value) || value < 1.0 || value > 30.0) {
+    return bad("ack_timeout", "ack_timeout must be a number of seconds from 1 to 30");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
+}
+
 Result<std::string> check_context(std::string_view context) {
   const bool ok = !context.empty() && context.size() <= 79 &&
                   std::all_of(context.begin(), context.end(), [](char c) {
@@ -70,7 +80,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 12> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -82,6 +92,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 11> keys_and
     {"allow_from", "EECALL_ALLOW_FROM"},
     {"allow_to", "EECALL_ALLOW_TO"},
     {"step_timeout", "EECALL_STEP_TIMEOUT"},
+    {"ack_timeout", "EECALL_ACK_TIMEOUT"},
 }};
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
@@ -109,6 +120,7 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   };
   if (key == "timeout") return take(parse_timeout(v), c.total_timeout);
   if (key == "step_timeout") return take(parse_timeout(v), c.step_timeout);
+  if (key == "ack_timeout") return take(parse_ack_timeout(v), c.alert.ack_timeout);
   if (key == "context") return take(check_context(v), c.call.context);
   if (key == "channel") return take(check_channel_template(v), c.call.channel_template);
   if (key == "auth") return take(parse_auth(v), c.auth);

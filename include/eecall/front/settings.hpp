@@ -13,6 +13,8 @@
 //   callerid    EECALL_CALLERID  default display name on the rung phone (default: none)
 //   allow_from  EECALL_ALLOW_FROM  regular expression a call's `from` must match ([0-9]+)
 //   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
+//   ack_timeout EECALL_ACK_TIMEOUT alert with ack: seconds Read waits for the key after each
+//                                  play of the prompt (1..30; default 5)
 #pragma once
 
 #include <map>
@@ -59,6 +61,7 @@ Result<ami::ClientSettings> settings_from_environment(const Environment& env);
 
 /// Checkers shared with the command-line options. Failures are invalid_parameter.
 Result<std::chrono::milliseconds> parse_timeout(std::string_view seconds);
+Result<std::chrono::milliseconds> parse_ack_timeout(std::string_view seconds);
 Result<std::string> check_context(std::string_view context);
 Result<std::string> check_channel_template(std::string_view channel_template);
 Result<ami::AuthMethod> parse_auth(std::string_view name);
