@@ -62,11 +62,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (const auto& phone : r.phones) {
         const auto m = eecall::ami::make_alert_originate(r, phone, eecall::ami::CallSettings{},
                                                          eecall::ami::AlertSettings{}, "eecall-fuzz-1", "eecall-fuzz-c");
-        const auto data = m.get_or("Data");
-        const auto commas = std::count(data.begin(), data.end(), ',');
-        const auto files = std::count(data.begin(), data.end(), '&') + 1;
+        const auto read_data = m.get_or("Data");
+        const auto commas = std::count(read_data.begin(), read_data.end(), ',');
+        const auto files = std::count(read_data.begin(), read_data.end(), '&') + 1;
         if (r.alert.ack ? (commas != 5 || files != 1) : (commas != 0 || files != r.alert.repeat)) {
-          fail("alert data does not hold exactly its arguments", std::string(data));
+          fail("alert data does not hold exactly its arguments", std::string(read_data));
         }
         actions.push_back(m);
       }

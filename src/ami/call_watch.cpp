@@ -6,8 +6,8 @@
 
 namespace eecall::ami {
 
-CallWatch::CallWatch(std::string action_id, std::string channel_id, std::string ack_variable)
-    : action_id_(std::move(action_id)), channel_id_(std::move(channel_id)), ack_variable_(std::move(ack_variable)) {}
+CallWatch::CallWatch(std::string action_id, std::string channel_id, std::string ack_name)
+    : action_id_(std::move(action_id)), channel_id_(std::move(channel_id)), ack_variable_(std::move(ack_name)) {}
 
 void CallWatch::feed(const Message& m) {
   if (!m.is_event()) return;

@@ -18,8 +18,8 @@ namespace eecall::ami {
 
 class CallWatch {
  public:
-  /// `ack_variable`: the variable Read stores the key in (ours: EECALL_ACK).
-  CallWatch(std::string action_id, std::string channel_id, std::string ack_variable = std::string(ami::ack_variable));
+  /// `ack_name`: the variable Read stores the key in (ours: EECALL_ACK).
+  CallWatch(std::string action_id, std::string channel_id, std::string ack_name = std::string(ami::ack_variable));
 
   /// Takes one message from the stream; what is not about this call is ignored.
   void feed(const Message& message);
