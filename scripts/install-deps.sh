@@ -19,6 +19,10 @@ packages=(
   dpkg-dev file man-db
   # TLS tests (tests/integration/tls_test.cpp): a private CA and server certificates made at run time.
   openssl
+  # Real Asterisk tests (tests/real, ctest -L real): the runtime libraries of the prebuilt
+  # Asterisk 20 of ../shared/asterisk (its README), sipp playing the SIP phones, xz to unpack it.
+  libssl3 libxml2 libxslt1.1 libsqlite3-0 libjansson4 libedit2 libuuid1 libcurl4 libsrtp2-1
+  sip-tester xz-utils
   # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
   # Benchmark (bench/run.sh): lighttpd runs eecall as CGI under load from wrk; bench/hot-text.sh

@@ -4,6 +4,7 @@
 #include <cgicc/CgiUtils.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "eecall/front/config.hpp"
@@ -62,7 +63,7 @@ ALERTS (say or play instead of to; no dialplan needed on the PBX)
   profile   a PBX profile of the configuration file instead of ip/port/user/secret.
   token     the token the configuration may require.
   Empty values count as absent. CR, LF or NUL in any value but msg is refused.
-  Options given after a QUERY string override its values.
+  Options override the QUERY string's values; its format= works like --format.
 
 ENVIRONMENT
   EECALL_SECRET   AMI secret when --secret is not given (keeps it out of 'ps').
@@ -179,7 +180,8 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   std::string timeout, context, channel, auth, ca_file, config_path;
   bool verbose = false;
   bool tls = false;
-  app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
+  auto* format_option =
+      app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
   app.add_option("--timeout", timeout, "total deadline in seconds (default 10)");
   app.add_option("--context", context, "dialplan context for calls (default from-internal)");
   app.add_option("--channel", channel, "channel template (default Local/{from}@{context})");
@@ -200,9 +202,21 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   }
   if (verbose) spdlog::set_level(spdlog::level::debug);
 
+  Params params = parse_query_string(query);
+  // format= in the query string chooses the answer's format as in CGI mode; --format wins.
+  const char* format_source = "--format";
+  if (format_option->count() == 0) {
+    const auto in_query = std::find_if(params.begin(), params.end(), [](const auto& p) {
+      return p.first == "format" && !p.second.empty();
+    });
+    if (in_query != params.end()) {
+      format_name = in_query->second;
+      format_source = "format";
+    }
+  }
   auto format = parse_format(format_name);
   if (!format) {
-    err << "eecall: --format must be xml, json or text\n";
+    err << "eecall: " << format_source << " must be xml, json or text\n";
     return static_cast<int>(ExitStatus::bad_input);
   }
 
@@ -235,7 +249,6 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
     return exit_status(o.error);
   }
 
-  Params params = parse_query_string(query);
   for (const auto& [name, value] : given) set_param(params, name, value);
   const bool has_secret = std::any_of(params.begin(), params.end(), [](const auto& p) {
     return p.first == "secret" && !p.second.empty();

@@ -62,6 +62,10 @@ std::optional<Outcome> forced_outcome(Tech tech, std::string_view data) {
     case Tech::local:
       // exten@context; without a context Local uses "default", which the lab does not have.
       if (at != std::string_view::npos && extension_exists(data.substr(at + 1), data.substr(0, at), 1)) {
+        // from-internal's 102-104 Dial(PJSIP/102-104): the call ends as that dial does
+        // (the real Asterisk 20: Local/102 and Local/103 Reason 0, Local/104 Reason 3).
+        const auto exten = data.substr(0, at);
+        if (exten == "102" || exten == "103" || exten == "104") return forced_outcome(Tech::pjsip, exten);
         return std::nullopt;
       }
       return Outcome::failed;

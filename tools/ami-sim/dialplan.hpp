@@ -22,9 +22,10 @@ Tech tech_of(std::string_view tech);
 /// What dialing `tech/data` ends with whatever --originate-outcome says, if anything:
 /// Reason 0 for unknown drivers, for PJSIP endpoints other than 100-104 (c1), for 102
 /// (offline, c3) and 103 (no contact, c4), for chan_sip peers other than 100/101 (c7), and for
-/// Local channels whose exten@context does not exist (c2); no answer for PJSIP 104 (c5).
+/// Local channels whose exten@context does not exist (c2); no answer for PJSIP 104 (c5);
+/// Local/102-104@from-internal as the PJSIP phone that extension dials.
 /// nullopt: the phone answers as the option says (PJSIP 100/101, SIP 100/101 or user@host,
-/// Local to an existing extension).
+/// Local to another existing extension).
 std::optional<Outcome> forced_outcome(Tech tech, std::string_view data);
 
 /// Names for the channels the simulated Asterisk creates, with per-driver sequence numbers

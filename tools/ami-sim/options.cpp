@@ -41,7 +41,8 @@ no-answer (3), congestion (8), failed (0), hangup (1), none (the OriginateRespon
 never comes; a synchronous Originate never gets its reply and the connection answers
 nothing more). Whatever the option: Reason 0 for channel techs other than Local, PJSIP and
 SIP, for unknown or unreachable phones, and for Local channels whose exten@context does not
-exist; Reason 3 for PJSIP/104. A synchronous Originate answers after --event-delay-ms
+exist; Reason 3 for PJSIP/104. Local/102-104@from-internal end as the PJSIP phone their
+extension dials (Reason 0, 0, 3). A synchronous Originate answers after --event-delay-ms
 ("Originate failed" unless answered; at once for Reason 0). With a `call` event mask the
 session also gets Newchannel and Newstate events for the dialled channel before the
 OriginateResponse (right after the async ack; before a synchronous reply).
