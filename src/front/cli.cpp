@@ -55,6 +55,11 @@ ENVIRONMENT
                   (default [0-9]+); profiles can set their own.
   EECALL_RING     default ring time in seconds (default 30).
   EECALL_CALLERID default display name for calls (default none).
+  EECALL_VOICE    espeak-ng voice of spoken alerts (default fr).
+  EECALL_AUDIO_DIR  where spoken alerts' audio is cached (default /var/lib/eecall/audio;
+                  absolute, writable by eecall's user, readable by Asterisk).
+  EECALL_AUDIO_MAX_MB  bound on that cache in MiB (default 64): the least recently
+                  used files are removed past it.
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -65,7 +70,7 @@ OUTPUT
   missing_parameter invalid_parameter resolve_failed connect_failed timeout
   not_asterisk auth_failed permission_denied action_failed protocol_error,
   and with --wait: busy no_answer congestion hangup call_failed; also forbidden,
-  config_error, tls_failed. With --wait the
+  config_error, tls_failed, speech_failed. With --wait the
   answer also gives Asterisk's reason code, the channel and its Uniqueid.
 
 EXIT STATUS
@@ -73,7 +78,8 @@ EXIT STATUS
   3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
     action, protocol), or a waited-for call was not answered   4 timeout
   5 forbidden (token, allow_from/allow_to, URL credentials refused)
-  6 configuration error (file or EECALL_* variable)   1 internal error
+  6 configuration error (file or EECALL_* variable)
+  1 internal error, or speech synthesis failed (speech_failed)
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:

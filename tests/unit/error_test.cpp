@@ -39,6 +39,7 @@ const Mapping mappings[] = {
     {ErrorCode::internal_error, "internal_error", 500, 1},
     {ErrorCode::forbidden, "forbidden", 403, 5},
     {ErrorCode::config_error, "config_error", 500, 6},
+    {ErrorCode::speech_failed, "speech_failed", 500, 1},
 };
 
 class ErrorMapping : public ::testing::TestWithParam<Mapping> {};

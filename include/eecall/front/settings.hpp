@@ -13,6 +13,9 @@
 //   callerid    EECALL_CALLERID  default display name on the rung phone (default: none)
 //   allow_from  EECALL_ALLOW_FROM  regular expression a call's `from` must match ([0-9]+)
 //   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
+//   voice       EECALL_VOICE     espeak-ng voice of spoken alerts (default fr)
+//   audio_dir   EECALL_AUDIO_DIR   where spoken alerts' audio is cached (/var/lib/eecall/audio)
+//   audio_max_mb  EECALL_AUDIO_MAX_MB  bound on that cache's size in MiB (1..65536; default 64)
 #pragma once
 
 #include <map>
@@ -21,6 +24,7 @@
 #include "eecall/ami/client.hpp"
 #include "eecall/front/environment.hpp"
 #include "eecall/result.hpp"
+#include "eecall/speech/speech.hpp"
 
 namespace eecall::front {
 
@@ -40,9 +44,14 @@ struct Policy {
   std::string allow_to{default_allow_pattern};    // calls and messages: the destination
 };
 
+/// The default voice of spoken alerts.
+inline constexpr std::string_view default_voice = "fr";
+
 struct EffectiveSettings {
   ami::ClientSettings client;
   Policy policy;
+  speech::Settings speech;
+  std::string voice{default_voice};  // a request's lang= overrides it
 };
 
 /// True for the keys listed above.
