@@ -13,6 +13,11 @@ packages=(
   libcli11-dev          # command-line options
   nettle-dev            # MD5 (AMI login), SHA-256 (token check), base64: libnettle.a
   libssl-dev            # TLS to AMI: the eecall-tls.so module and the simulator
+  # Spoken alerts: the eecall-speech.so module (src/speech/module.cpp).
+  libespeak-ng-dev      # text to speech (espeak-ng's library, French voice by default)
+  libsoxr-dev           # resampling espeak-ng's 22050 Hz to the 8000 Hz Asterisk plays
+  libsndfile1-dev       # writing the WAV file
+  espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.

@@ -26,6 +26,7 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::forbidden: return "forbidden";
     case ErrorCode::config_error: return "config_error";
+    case ErrorCode::speech_failed: return "speech_failed";
   }
   return "internal_error";
 }
@@ -37,7 +38,8 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::invalid_parameter: return 400;
     case ErrorCode::timeout: return 504;
     case ErrorCode::internal_error:
-    case ErrorCode::config_error: return 500;
+    case ErrorCode::config_error:
+    case ErrorCode::speech_failed: return 500;
     case ErrorCode::forbidden: return 403;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:

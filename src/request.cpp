@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "eecall/speech/speech.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall {
@@ -262,18 +263,6 @@ Result<std::string> check_recording(std::string_view value) {
   return std::string(value);
 }
 
-// `lang`: an espeak-ng voice name such as fr, en-us, fr-be (whether it exists is checked when
-// the text is spoken).
-Result<std::string> check_voice(std::string_view value) {
-  const bool ok = !value.empty() && value.size() <= 32 &&
-                  std::all_of(value.begin(), value.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '_';
-                  });
-  if (!ok) return invalid("lang", "lang must be a voice name such as fr, en or en-us");
-  return std::string(value);
-}
-
 Result<char> check_ack_key(std::string_view value) {
   if (value.size() == 1 && ((value[0] >= '0' && value[0] <= '9') || value[0] == '*' || value[0] == '#')) {
     return value[0];
@@ -446,7 +435,7 @@ Result<Request> parse_request(const Params& params, const RequestLimits& limits)
       a.prompt = std::move(checked.value());
     }
     if (auto lang = get("lang")) {
-      auto checked = check_voice(*lang);
+      auto checked = speech::check_voice(*lang);
       if (!checked) return checked.failure();
       a.voice = std::move(checked.value());
     }

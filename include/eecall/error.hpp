@@ -31,6 +31,7 @@ enum class ErrorCode {
   internal_error,     // a bug or a resource failure on our side
   forbidden,          // refused by the admin's policy: token, allow_from/allow_to, URL credentials
   config_error,       // the configuration file (or an EECALL_* setting) is unusable
+  speech_failed,      // text to speech: the speech module is missing, or the engine or disk failed
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".

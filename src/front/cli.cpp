@@ -78,6 +78,11 @@ ENVIRONMENT
   EECALL_RING     default ring time in seconds (default 30).
   EECALL_CALLERID default display name for calls (default none; alerts: eeCallUs).
   EECALL_ACK_TIMEOUT  alerts: seconds to wait for the key after each prompt (default 5).
+  EECALL_VOICE    espeak-ng voice of spoken alerts (default fr).
+  EECALL_AUDIO_DIR  where spoken alerts' audio is cached (default /var/lib/eecall/audio;
+                  absolute, writable by eecall's user, readable by Asterisk).
+  EECALL_AUDIO_MAX_MB  bound on that cache in MiB (default 64): the least recently
+                  used files are removed past it.
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -88,9 +93,9 @@ OUTPUT
   missing_parameter invalid_parameter resolve_failed connect_failed timeout
   not_asterisk auth_failed permission_denied action_failed protocol_error,
   and with --wait: busy no_answer congestion hangup call_failed; alerts also
-  not_acknowledged playback_failed; also forbidden, config_error, tls_failed.
-  With --wait the answer also gives Asterisk's reason code, the channel and its
-  Uniqueid.
+  not_acknowledged playback_failed; also forbidden, config_error, tls_failed,
+  speech_failed. With --wait the answer also gives Asterisk's reason code, the
+  channel and its Uniqueid.
 
 EXIT STATUS
   0 success   2 bad input (usage, missing or invalid parameter)
@@ -98,7 +103,8 @@ EXIT STATUS
     action, protocol), a waited-for call was not answered, an alert was not
     acknowledged or its prompt could not be played   4 timeout
   5 forbidden (token, allow_from/allow_to, URL credentials refused)
-  6 configuration error (file or EECALL_* variable)   1 internal error
+  6 configuration error (file or EECALL_* variable)
+  1 internal error, or speech synthesis failed (speech_failed)
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:

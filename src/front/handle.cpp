@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eecall/log.hpp"
+#include "eecall/speech/speech.hpp"
 
 namespace eecall::front {
 
@@ -14,10 +15,24 @@ Executor network_executor() {
 
 namespace {
 
-// An alert's prompt: a recording is named as it is; a text to say becomes an audio file first.
-Result<bool> prepare_prompt(Request& request) {
-  if (request.action != ActionKind::alert || request.alert.kind == PromptKind::play) return true;
-  return Failure{ErrorCode::internal_error, "say is not available in this build yet", "say"};
+// An alert's prompt: a recording is named as it is; a text to say becomes an audio file first
+// (from the cache, or synthesized now), whose path Read/Playback get.
+Result<bool> prepare_prompt(Request& request, const EffectiveSettings& settings) {
+  auto& alert = request.alert;
+  if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return true;
+  const bool asked = !alert.voice.empty();
+  auto prompt = speech::prepare(alert.text, asked ? alert.voice : settings.voice, settings.speech);
+  if (!prompt) {
+    auto failure = prompt.failure();
+    if (!asked && failure.subject == "lang") {  // the admin's default voice, not the request's
+      failure = {ErrorCode::config_error, "the configured voice '" + settings.voice + "': " + failure.message,
+                 "voice"};
+    }
+    return failure;
+  }
+  alert.prompt = std::move(prompt.value().path);
+  alert.prompt_duration = prompt.value().duration;
+  return true;
 }
 
 }  // namespace
@@ -48,7 +63,7 @@ Outcome handle(const Incoming& incoming, const Config& config, const SettingValu
   } else if (auto denied = check_allowed(parsed.value(), resolved.value().settings.policy)) {
     request = parsed.value();
     refuse(*denied);
-  } else if (auto prepared = prepare_prompt(parsed.value()); !prepared.ok()) {
+  } else if (auto prepared = prepare_prompt(parsed.value(), resolved.value().settings); !prepared.ok()) {
     request = parsed.value();
     refuse(prepared.failure());
   } else {

@@ -15,6 +15,9 @@
 //   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
 //   ack_timeout EECALL_ACK_TIMEOUT alert with ack: seconds Read waits for the key after each
 //                                  play of the prompt (1..30; default 5)
+//   voice       EECALL_VOICE     espeak-ng voice of spoken alerts (default fr)
+//   audio_dir   EECALL_AUDIO_DIR   where spoken alerts' audio is cached (/var/lib/eecall/audio)
+//   audio_max_mb  EECALL_AUDIO_MAX_MB  bound on that cache's size in MiB (1..65536; default 64)
 #pragma once
 
 #include <map>
@@ -23,6 +26,7 @@
 #include "eecall/ami/client.hpp"
 #include "eecall/front/environment.hpp"
 #include "eecall/result.hpp"
+#include "eecall/speech/speech.hpp"
 
 namespace eecall::front {
 
@@ -42,9 +46,14 @@ struct Policy {
   std::string allow_to{default_allow_pattern};    // calls and messages: the destination
 };
 
+/// The default voice of spoken alerts.
+inline constexpr std::string_view default_voice = "fr";
+
 struct EffectiveSettings {
   ami::ClientSettings client;
   Policy policy;
+  speech::Settings speech;
+  std::string voice{default_voice};  // a request's lang= overrides it
 };
 
 /// True for the keys listed above.
