@@ -29,13 +29,13 @@ import reallab
 BUDGET_SECONDS = 300  # issue 13: the whole real suite under 5 minutes on the 2-core CI machine
 
 
-def lab_command(script, action, lab_dir, ports, log, timeout):
+def lab_command(script, action, lab_dir, ports, log, timeout, extra=()):
     env = dict(os.environ)
     env.update({k: str(v) for k, v in ports.items()})
     env.update(LAB_KEEP_CONFIG="0", LAB_NO_PHONES="0")  # always the lab's own fresh config
     # Output to a file, never a pipe: a daemon that kept a pipe open would hang us.
     with open(log, "ab") as out:
-        return subprocess.run([str(script), action, str(lab_dir)], env=env, stdin=subprocess.DEVNULL,
+        return subprocess.run([str(script), action, str(lab_dir), *extra], env=env, stdin=subprocess.DEVNULL,
                               stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
 
 
@@ -124,6 +124,13 @@ def start(args):
         rc = lab_command(script, "start", lab_dir, ports, log, timeout=100)
         if rc != 0:  # lab.sh has stopped what it started
             print(f"lab.sh start {lab_dir} failed (exit {rc}):\n{log.read_text(errors='replace')}")
+            return 1
+        # AMI answers before the PBX core is up: an Originate then fails at once ("PBX requires
+        # Asterisk to be fully booted" in its log). Wait for that, as a test of ours would.
+        rc = lab_command(script, "cli", lab_dir, ports, log, timeout=40, extra=["core waitfullybooted"])
+        if rc != 0:
+            print(f"Asterisk in {lab_dir} did not finish booting:\n{log.read_text(errors='replace')}")
+            stop_lab(script, lab_dir, ports, log)
             return 1
         state = {"lab_script": str(script), "lab_dir": str(lab_dir), "work": str(work),
                  "ports": ports, "started": started}
