@@ -324,8 +324,9 @@ Result<Request> parse_request(const Params& params, const RequestLimits& limits)
   }
   if (!missing.empty()) {
     return Failure{ErrorCode::missing_parameter,
-                   "missing parameter(s) for a " + std::string(action_name(request.action)) +
-                       ": " + missing,
+                   std::string("missing parameter(s) for ") +
+                       (request.action == ActionKind::alert ? "an " : "a ") +
+                       std::string(action_name(request.action)) + ": " + missing,
                    first_missing};
   }
 

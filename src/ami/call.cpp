@@ -29,7 +29,7 @@ ErrorCode unanswered_call_outcome(int reason, bool busy_seen) {
 }
 
 void settle_failed_call(Session& session, CallWatch& watch) {
-  if (watch.reason() != 0 || watch.busy_seen() || watch.ended() || !watch.any_event()) return;
+  if (watch.reason() != 0 || watch.busy_seen() || watch.ended() || !watch.channel_seen()) return;
   const auto deadline = std::min(Clock::now() + std::chrono::seconds(1), session.total_deadline());
   (void)session.await(
       [&](const Message& m) {

@@ -27,7 +27,7 @@ void CallWatch::feed(const Message& m) {
   const bool own_channel = !channel_id_.empty() && m.get_or("Uniqueid") == channel_id_;
   const bool of_this_call = own_channel || (!channel_id_.empty() && m.get_or("Linkedid") == channel_id_);
   if (!of_this_call) return;
-  any_event_ = true;
+  channel_seen_ = true;
   if (text::iequals(event, "Hangup")) {
     if (m.get_or("Cause") == "17") busy_seen_ = true;
     if (own_channel) ended_ = true;

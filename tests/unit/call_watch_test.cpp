@@ -24,8 +24,9 @@ Recorded load(const std::string& file) {
   const auto connections = load_transcript(file);
   for (const auto& chunk : connections.at(0)) {
     if (chunk.direction == 'C') {
-      // The first Originate (h6c then tries a synchronous one for comparison).
-      if (r.action_id.empty() && header_value(chunk.bytes, "Action") == "Originate") {
+      // The first asynchronous Originate (h6c then tries a synchronous one for comparison).
+      if (r.action_id.empty() && header_value(chunk.bytes, "Action") == "Originate" &&
+          header_value(chunk.bytes, "Async") == "true") {
         r.action_id = header_value(chunk.bytes, "ActionID");
       }
       continue;
@@ -52,6 +53,16 @@ ami::CallWatch watch(const std::string& file) {
   EXPECT_FALSE(r.action_id.empty());
   EXPECT_FALSE(r.channel_id.empty());
   return watch(r, r.channel_id);
+}
+
+TEST(CallWatch, AnUnknownPhoneHasNoChannelSoNoHangupToWaitFor) {
+  const auto r = load("c1_originate_unknown_pjsip_endpoint.txt");
+  ASSERT_FALSE(r.action_id.empty());
+  const auto w = watch(r, "eecall-c1-never-created");
+  EXPECT_TRUE(w.responded());
+  EXPECT_EQ(w.reason(), 0);
+  EXPECT_FALSE(w.channel_seen());
+  EXPECT_FALSE(w.busy_seen());
 }
 
 TEST(CallWatch, KeyPressedByRfc2833IsTheReadVariable) {
@@ -103,6 +114,7 @@ TEST(CallWatch, BusyIsReasonZeroPlusCause17) {
     EXPECT_EQ(w.reason(), 0) << file;
     EXPECT_FALSE(w.answered()) << file;
     EXPECT_TRUE(w.busy_seen()) << file;
+    EXPECT_TRUE(w.channel_seen()) << file;
     EXPECT_EQ(w.uniqueid(), "") << file << ": Asterisk said <unknown>";
   }
 }

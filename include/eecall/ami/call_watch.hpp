@@ -38,7 +38,10 @@ class CallWatch {
   /// The call's own channel (Uniqueid = ChannelId) hung up.
   [[nodiscard]] bool ended() const { return ended_; }
   /// Any event at all about this call arrived (tells "no events" from "no answer yet").
-  [[nodiscard]] bool any_event() const { return any_event_; }
+  [[nodiscard]] bool any_event() const { return any_event_ || channel_seen_; }
+  /// An event about one of the call's channels arrived: a channel was created, so its Hangup
+  /// will follow (an unknown phone gets no channel at all, h6 vs c1).
+  [[nodiscard]] bool channel_seen() const { return channel_seen_; }
   /// A VarSet on the call's own channel arrived (the AMI user has read = dialplan).
   [[nodiscard]] bool any_variable() const { return any_variable_; }
   /// The last value of a variable of the call's own channel: EECALL_ACK, READSTATUS or
@@ -56,6 +59,7 @@ class CallWatch {
   bool busy_seen_ = false;
   bool ended_ = false;
   bool any_event_ = false;
+  bool channel_seen_ = false;
   bool any_variable_ = false;
   std::optional<std::string> ack_;
   std::optional<std::string> read_status_;
