@@ -8,6 +8,7 @@
 
 #include "support/answer.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
@@ -23,7 +24,8 @@ CgiRun run_cgi(const std::string& query, Env extra = {}, const std::string& meth
              {"QUERY_STRING", query},          {"SERVER_PROTOCOL", "HTTP/1.1"},
              {"SCRIPT_NAME", "/cgi-bin/eecall"}, {"REMOTE_ADDR", "127.0.0.1"},
              {"SERVER_NAME", "localhost"},     {"SERVER_PORT", "80"},
-             {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
+             {"EECALL_CONFIG", "/dev/null"},  // never the machine's /etc/eecall
+             {"EECALL_STATE_DIR", test_state_dir()}};  // nor its /var/lib/eecall
   if (method == "POST") {
     env["CONTENT_LENGTH"] = std::to_string(body.size());
     env["CONTENT_TYPE"] = "application/x-www-form-urlencoded";

@@ -12,6 +12,7 @@
 
 #include "eecall/front/cgi.hpp"
 #include "support/fake_pbx.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::front {
 namespace {
@@ -29,8 +30,10 @@ struct Answer {
   std::map<std::string, std::string> headers;
   std::string body;
 
-  [[nodiscard]] std::string content_type() const {
-    auto it = headers.find("Content-Type");
+  [[nodiscard]] std::string content_type() const { return header("Content-Type"); }
+
+  [[nodiscard]] std::string header(const std::string& name) const {
+    auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
   }
 
@@ -85,7 +88,7 @@ Answer parse_answer(const std::string& raw) {
     EXPECT_FALSE(a.headers.count(name)) << "duplicate header " << name;
     a.headers[name] = value;
   }
-  a.status_line = a.headers["Status"];
+  a.status_line = a.header("Status");
   a.status = std::atoi(a.status_line.c_str());
   return a;
 }
@@ -96,8 +99,11 @@ class Cgi : public ::testing::Test {
     return {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", method},
             {"SERVER_PROTOCOL", "HTTP/1.1"},  {"SCRIPT_NAME", "/cgi-bin/eecall"},
             {"SERVER_NAME", "localhost"},     {"REMOTE_ADDR", "192.168.0.20"},
-            {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
+            {"EECALL_CONFIG", "/dev/null"},  // never the machine's /etc/eecall
+            {"EECALL_STATE_DIR", state.path()}};
   }
+
+  test::ScratchDir state{"cgi-unit"};
 
   Answer run(const Environment& env, const std::string& input = {}) {
     std::istringstream in(input);

@@ -9,6 +9,7 @@
 
 #include "eecall/front/cli.hpp"
 #include "support/fake_pbx.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::front {
 namespace {
@@ -27,6 +28,7 @@ class Cli : public ::testing::Test, protected test::FakePbx {
  protected:
   CliRun run(std::vector<std::string> args, Environment env = {}) {
     env.emplace("EECALL_CONFIG", "/dev/null");  // never the machine's /etc/eecall
+    env.emplace("EECALL_STATE_DIR", test::test_state_dir());  // nor its /var/lib/eecall
     args.insert(args.begin(), "eecall");
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
