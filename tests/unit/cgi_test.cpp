@@ -501,6 +501,40 @@ TEST_F(Cgi, MisconfiguredServerIs500NotTheUsersFault) {
   EXPECT_TRUE(pbx.requests.empty());
 }
 
+// --- Methods ---------------------------------------------------------------------------------
+
+TEST_F(Cgi, OnlyGetAndPostActEveryOtherMethodIs405WithAllow) {
+  for (const char* method : {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "get", "Post", ""}) {
+    SCOPED_TRACE(method);
+    auto env = base_env(method);
+    env["QUERY_STRING"] = readme_call;
+    const auto a = run(env, readme_call);
+    EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+    EXPECT_EQ(a.header("Allow"), "GET, POST");
+    EXPECT_EQ(a.xml("result"), "0");
+    EXPECT_EQ(a.xml("error"), "method_not_allowed");
+  }
+  EXPECT_TRUE(pbx.requests.empty());
+}
+
+TEST_F(Cgi, HeadGetsTheHeadersOfA405AndNoBody) {
+  auto env = base_env("HEAD");
+  env["QUERY_STRING"] = readme_call;
+  const auto a = run(env);
+  EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+  EXPECT_EQ(a.header("Allow"), "GET, POST");
+  EXPECT_EQ(a.content_type(), "text/xml; charset=utf-8");
+  EXPECT_EQ(a.body, "");
+  EXPECT_TRUE(pbx.requests.empty());
+}
+
+TEST_F(Cgi, MethodIsCheckedBeforeTheConfigurationIsRead) {
+  auto env = base_env("PUT");
+  env["QUERY_STRING"] = readme_call;
+  env["EECALL_CONFIG"] = "/nonexistent/eecall.conf";
+  EXPECT_EQ(run(env).status, 405);
+}
+
 // --- Shape of the answer ---------------------------------------------------------------------
 
 TEST_F(Cgi, AnswerIsStatusThenContentTypeThenBody) {
