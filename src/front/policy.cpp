@@ -123,4 +123,9 @@ std::optional<Failure> check_allowed(const Request& request, const Policy& polic
   return std::nullopt;
 }
 
+std::optional<Failure> check_host_allowed(const Request& request, const Policy& policy) {
+  if (policy.allow_hosts.empty() || policy.allow_hosts.allows(request.host)) return std::nullopt;
+  return forbidden("ip '" + request.host + "' is not allowed on this server (allow_hosts)", "ip");
+}
+
 }  // namespace eecall::front

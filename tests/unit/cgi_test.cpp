@@ -501,7 +501,9 @@ TEST_F(Cgi, MisconfiguredServerIs500NotTheUsersFault) {
   EXPECT_TRUE(pbx.requests.empty());
 }
 
-// --- Methods ---------------------------------------------------------------------------------
+// --- Methods, anti-flood ----------------------------------------------------------------------
+
+const std::string another_call = "ip=192.168.0.10&port=5038&user=eedomus&secret=xxx&from=101&to=291";
 
 TEST_F(Cgi, OnlyGetAndPostActEveryOtherMethodIs405WithAllow) {
   for (const char* method : {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "get", "Post", ""}) {
@@ -533,6 +535,54 @@ TEST_F(Cgi, MethodIsCheckedBeforeTheConfigurationIsRead) {
   env["QUERY_STRING"] = readme_call;
   env["EECALL_CONFIG"] = "/nonexistent/eecall.conf";
   EXPECT_EQ(run(env).status, 405);
+}
+
+TEST_F(Cgi, BeyondTheRateLimitIs429WithRetryAfterAndNothingReachesThePbx) {
+  const Environment limit = {{"EECALL_MAX_ACTIONS_PER_MINUTE", "2"}};
+  EXPECT_EQ(get(readme_call, limit).status, 200);
+  EXPECT_EQ(get(another_call, limit).status, 200);
+  const auto a = get(readme_call, limit);
+  EXPECT_EQ(a.status_line, "429 Too Many Requests");
+  EXPECT_EQ(a.xml("error"), "rate_limited");
+  const int retry = std::atoi(a.header("Retry-After").c_str());
+  EXPECT_GE(retry, 1);
+  EXPECT_LE(retry, 60);
+  EXPECT_EQ(a.xml("retry_after"), a.header("Retry-After"));
+  EXPECT_EQ(pbx.requests.size(), 2u);
+  EXPECT_EQ(get(readme_call, {{"EECALL_MAX_ACTIONS_PER_MINUTE", "0"}}).status, 200) << "0: no limit";
+}
+
+TEST_F(Cgi, TheSameRequestWithinTheRepeatWindowIsADuplicate) {
+  const Environment window = {{"EECALL_REPEAT_WINDOW", "60"}};
+  EXPECT_EQ(get(readme_call, window).xml("duplicate"), "");
+  const auto again = get(readme_call, window);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.xml("result"), "1");
+  EXPECT_EQ(again.xml("duplicate"), "1");
+  EXPECT_EQ(again.headers.count("Retry-After"), 0u);
+  EXPECT_EQ(pbx.requests.size(), 1u);
+  EXPECT_EQ(get(another_call, window).xml("duplicate"), "");
+  EXPECT_EQ(pbx.requests.size(), 2u);
+}
+
+TEST_F(Cgi, AFailedRequestIsNoDuplicateItsRetryActs) {
+  const Environment window = {{"EECALL_REPEAT_WINDOW", "60"}};
+  pbx.fail_with(ErrorCode::connect_failed, "Connection refused", "connect");
+  EXPECT_EQ(get(readme_call, window).status, 502);
+  pbx.reply.error = ErrorCode::none;
+  const auto retry = get(readme_call, window);
+  EXPECT_EQ(retry.status, 200);
+  EXPECT_EQ(retry.xml("duplicate"), "");
+  EXPECT_EQ(pbx.requests.size(), 2u);
+}
+
+TEST_F(Cgi, AnIpOutsideAllowHostsIs403AndNeverReachesThePbx) {
+  const auto a = get(readme_call, {{"EECALL_ALLOW_HOSTS", "127.0.0.1, ::1"}});
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(a.xml("error"), "forbidden");
+  EXPECT_EQ(a.xml("step"), "ip");
+  EXPECT_TRUE(pbx.requests.empty());
+  EXPECT_EQ(get(readme_call, {{"EECALL_ALLOW_HOSTS", "192.168.0.0/24"}}).status, 200);
 }
 
 // --- Shape of the answer ---------------------------------------------------------------------
