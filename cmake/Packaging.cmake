@@ -4,6 +4,7 @@
 #   /usr/lib/eecall/eecall-tls.so, eecall-speech.so   its modules, opened only when needed
 #   /var/lib/eecall/audio/                spoken alerts' audio cache, made by the postinst
 #   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:www-data (postinst)
+#   /var/lib/eecall/                      state_dir (anti-flood memory): www-data's (postinst)
 #   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)
 #   /etc/lighttpd/conf-available/50-eecall.conf   cgi-bin/lighttpd-eecall.conf (lighty-enable-mod eecall)
 #   /usr/share/man/man1/eecall.1.gz       eecall(1)
@@ -15,6 +16,11 @@
 set(EECALL_CONFIG_DIR /etc/eecall CACHE PATH "directory that receives the example eecall.conf")
 install(FILES packaging/eecall.conf DESTINATION ${EECALL_CONFIG_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+
+# eecall's default state_dir (src/front/settings.hpp): shipped empty so that dpkg knows it, and
+# given to the web server's user by the postinst. Override for an unprivileged install.
+set(EECALL_STATE_DIR /var/lib/eecall CACHE PATH "state directory shipped (and chowned by the postinst)")
+install(DIRECTORY DESTINATION ${EECALL_STATE_DIR})
 
 # The Apache and lighttpd snippets where Debian's tools look for them; inert until enabled.
 option(EECALL_INSTALL_WEB_CONFIGS "install the Apache and lighttpd snippets under /etc" ON)

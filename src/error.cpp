@@ -27,6 +27,8 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::forbidden: return "forbidden";
     case ErrorCode::config_error: return "config_error";
     case ErrorCode::speech_failed: return "speech_failed";
+    case ErrorCode::method_not_allowed: return "method_not_allowed";
+    case ErrorCode::rate_limited: return "rate_limited";
   }
   return "internal_error";
 }
@@ -41,6 +43,8 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::config_error:
     case ErrorCode::speech_failed: return 500;
     case ErrorCode::forbidden: return 403;
+    case ErrorCode::method_not_allowed: return 405;
+    case ErrorCode::rate_limited: return 429;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::not_asterisk:
@@ -67,6 +71,7 @@ std::string_view http_reason(int status) noexcept {
     case 403: return "Forbidden";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
     case 504: return "Gateway Timeout";
@@ -77,6 +82,8 @@ std::string_view http_reason(int status) noexcept {
 int exit_status(ErrorCode code) noexcept {
   if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
   if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
+  if (code == ErrorCode::rate_limited) return static_cast<int>(ExitStatus::rate_limited);
+  if (code == ErrorCode::method_not_allowed) return static_cast<int>(ExitStatus::bad_input);
   switch (http_status(code)) {
     case 200: return static_cast<int>(ExitStatus::success);
     case 400: return static_cast<int>(ExitStatus::bad_input);

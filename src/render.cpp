@@ -48,6 +48,8 @@ struct Fields {
   std::string channel;
   std::string uniqueid;
   std::string acknowledged_by;
+  bool duplicate = false;
+  std::optional<long long> retry_after;
   struct Try {
     std::string phone;
     std::string outcome;
@@ -76,6 +78,8 @@ Fields fields_of(const Outcome& o) {
   f.channel = printable(o.channel);
   f.uniqueid = printable(o.uniqueid);
   f.acknowledged_by = printable(o.acknowledged_by);
+  f.duplicate = o.duplicate;
+  if (o.retry_after) f.retry_after = static_cast<long long>(o.retry_after->count());
   for (const auto& a : o.attempts) {
     f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
                           seconds_text(a.elapsed), printable(a.detail)});
@@ -119,6 +123,8 @@ std::string render_xml(const Outcome& outcome) {
   if (!f.channel.empty()) element("channel", f.channel);
   if (!f.uniqueid.empty()) element("uniqueid", f.uniqueid);
   if (!f.acknowledged_by.empty()) element("acknowledged_by", f.acknowledged_by);
+  if (f.duplicate) element("duplicate", "1");
+  if (f.retry_after) element("retry_after", std::to_string(*f.retry_after));
   if (!f.attempts.empty()) {
     pt::ptree attempts;
     for (const auto& a : f.attempts) {
@@ -163,6 +169,8 @@ std::string render_json(const Outcome& outcome) {
   if (!f.channel.empty()) j["channel"] = f.channel;
   if (!f.uniqueid.empty()) j["uniqueid"] = f.uniqueid;
   if (!f.acknowledged_by.empty()) j["acknowledged_by"] = f.acknowledged_by;
+  if (f.duplicate) j["duplicate"] = 1;  // a number, like result
+  if (f.retry_after) j["retry_after"] = *f.retry_after;
   if (!f.attempts.empty()) {
     auto& attempts = j["attempts"] = nlohmann::ordered_json::array();
     for (const auto& a : f.attempts) {
@@ -182,6 +190,7 @@ std::string render_text(const Outcome& outcome) {
   const auto f = fields_of(outcome);
   std::string line = outcome.ok() ? "OK" : "FAILED";
   if (!f.action.empty()) line += " " + f.action;
+  if (f.duplicate) line += " (duplicate)";
   if (!f.error.empty()) line += " " + f.error;
   if (!f.subject.empty()) line += " (" + f.subject_name + " " + f.subject + ")";
   line += ": " + f.message;

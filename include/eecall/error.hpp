@@ -32,13 +32,15 @@ enum class ErrorCode {
   forbidden,          // refused by the admin's policy: token, allow_from/allow_to, URL credentials
   config_error,       // the configuration file (or an EECALL_* setting) is unusable
   speech_failed,      // text to speech: the speech module is missing, or the engine or disk failed
+  method_not_allowed,  // CGI: an HTTP method other than GET or POST (HEAD, PUT, DELETE, ...)
+  rate_limited,        // more than max_actions_per_minute actions in the last minute
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
 std::string_view error_name(ErrorCode code) noexcept;
 
-/// 200 success, 400 bad request, 403 forbidden by policy, 502 PBX refused or failed,
-/// 504 timeout, 500 ours (a bug or the configuration).
+/// 200 success, 400 bad request, 403 forbidden by policy, 405 method not allowed, 429 too many
+/// actions, 502 PBX refused or failed, 504 timeout, 500 ours (a bug or the configuration).
 int http_status(ErrorCode code) noexcept;
 
 /// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
@@ -51,13 +53,15 @@ int exit_status(ErrorCode code) noexcept;
 enum class ExitStatus : int {
   success = 0,
   internal_error = 1,
-  bad_input = 2,    // usage error, missing or invalid parameter
+  bad_input = 2,    // usage error, missing or invalid parameter (and method_not_allowed, which
+                    // only a web server can cause)
   pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
                     // a waited-for call that was not answered (busy, no_answer, ...), an alert
                     // nobody acknowledged, a prompt Asterisk could not play
   timeout = 4,
   forbidden = 5,    // token missing or wrong, number not allowed, URL credentials refused
   config_error = 6, // configuration file or EECALL_* setting unusable
+  rate_limited = 7, // max_actions_per_minute reached: nothing was sent, try again later
 };
 
 }  // namespace eecall

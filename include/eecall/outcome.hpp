@@ -49,6 +49,12 @@ struct Outcome {
   // Alerts (and messages to several phones): every attempt in order, and who acknowledged.
   std::vector<Attempt> attempts;
   std::string acknowledged_by;
+  // repeat_window: the very same request was already made within the window, so nothing was
+  // done this time (result 1, like the first one).
+  bool duplicate = false;
+  // rate_limited: when the next action of this profile (or PBX) will be accepted; the CGI
+  // front end sends it as the Retry-After header.
+  std::optional<std::chrono::seconds> retry_after;
 
   [[nodiscard]] bool ok() const noexcept { return error == ErrorCode::none; }
 };

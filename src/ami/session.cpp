@@ -363,6 +363,26 @@ class Connection {
   std::array<char, 4096> chunk_{};
 };
 
+// Peer bytes for the log: printable ASCII only, and not too many of them.
+std::string sanitized(std::string_view raw, std::size_t max = 200) {
+  std::string shown(raw.substr(0, max));
+  for (auto& ch : shown) {
+    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7F) ch = '?';
+  }
+  return raw.size() > max ? shown + "..." : shown;
+}
+
+// Until a Login succeeds the peer is a stranger: any port a URL named. What it sent may go to
+// the log (sanitised) but never into an answer, or eecall would be a port scanner that grabs
+// banners for whoever can reach it. So the answer gets `answer_text`, which says only what
+// kind of failure it was.
+Failure from_stranger(const Endpoint& endpoint, ErrorCode code, std::string answer_text, std::string_view step,
+                      std::string_view peer_said) {
+  spdlog::warn("{}:{} {}: {} (the server sent '{}')", endpoint.host, endpoint.port, step, answer_text,
+               sanitized(peer_said));
+  return Failure{code, std::move(answer_text), std::string(step)};
+}
+
 Failure classify_action_error(const Message& response, std::string_view step) {
   const auto text = std::string(response.get_or("Message", "no message"));
   if (text::iequals(text, "Permission denied")) return {ErrorCode::permission_denied, text, std::string(step)};
@@ -411,52 +431,59 @@ std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& r
     if (auto failed = c.start_tls(endpoint.host, endpoint.port)) return failed;
   }
 
+  // From here until the Login succeeds, failures that carry the peer's words go through
+  // from_stranger(); the others (timeouts, a closed connection, an oversized line) are ours.
   auto banner = c.read_banner();
   if (!banner) return banner.failure();
-  spdlog::debug("AMI << banner '{}'", banner.value());
+  spdlog::debug("AMI << banner '{}'", sanitized(banner.value()));
   if (!banner.value().starts_with("Asterisk Call Manager/")) {
-    std::string shown = banner.value().substr(0, 60);
-    for (auto& ch : shown) {
-      if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7F) ch = '?';
-    }
-    return Failure{ErrorCode::not_asterisk,
-                   "the server at that address is not an Asterisk Manager Interface (it said '" + shown + "')",
-                   "banner"};
+    return from_stranger(endpoint, ErrorCode::not_asterisk,
+                         "the server at that address is not an Asterisk Manager Interface", "banner",
+                         banner.value());
   }
 
   Message login;
   if (settings.auth == AuthMethod::md5) {
-    auto reply = request(make_challenge(next_id("challenge")), "challenge");
-    if (!reply) {
-      auto failure = reply.failure();
-      if (failure.code == ErrorCode::action_failed) failure.code = ErrorCode::auth_failed;
-      return failure;
-    }
+    const auto challenge_id = next_id("challenge");
+    auto reply = exchange(make_challenge(challenge_id), challenge_id, "challenge");
+    if (!reply) return reply.failure();
+    const auto status = reply.value().get_or("Response");
     const auto challenge = reply.value().get("Challenge");
-    if (!challenge || challenge->empty()) {
-      return Failure{ErrorCode::auth_failed, "MD5 challenge refused", "challenge"};
+    if (status != "Success" && status != "Error") {
+      return from_stranger(endpoint, ErrorCode::protocol_error, "unexpected reply to the MD5 challenge",
+                           "challenge", redacted(reply.value()));
+    }
+    if (status == "Error" || !challenge || challenge->empty()) {
+      return from_stranger(endpoint, ErrorCode::auth_failed, "MD5 challenge refused (auth = plain may work)",
+                           "challenge", redacted(reply.value()));
     }
     login = make_md5_login(endpoint.user, endpoint.secret, *challenge, events, next_id("login"));
   } else {
     login = make_login(endpoint.user, endpoint.secret, events, next_id("login"));
   }
-  const auto login_id = std::string(login.get_or("ActionID"));
-  if (auto failed = send(login, "login")) return failed;
-  auto reply = await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == login_id; },
-                     "login", step_deadline());
+  auto reply = exchange(login, std::string(login.get_or("ActionID")), "login");
   if (!reply) return reply.failure();
   const auto status = reply.value().get_or("Response");
   if (status == "Error") {
-    // Asterisk answers a failed login after 1 s and closes: never retried (fail2ban).
-    return Failure{ErrorCode::auth_failed, std::string(reply.value().get_or("Message", "Authentication failed")),
-                   "login"};
+    // Asterisk answers a failed login after 1 s and closes: never retried (fail2ban). Its text
+    // is always "Authentication failed"; only another one is worth a log line.
+    const auto said = reply.value().get_or("Message");
+    constexpr std::string_view refused = "Authentication failed";
+    if (said == refused) return Failure{ErrorCode::auth_failed, std::string(refused), "login"};
+    return from_stranger(endpoint, ErrorCode::auth_failed, std::string(refused), "login", redacted(reply.value()));
   }
   if (status != "Success") {
-    return Failure{ErrorCode::protocol_error, "unexpected login reply 'Response: " + std::string(status) + "'",
-                   "login"};
+    return from_stranger(endpoint, ErrorCode::protocol_error, "unexpected reply to the login", "login",
+                         redacted(reply.value()));
   }
   impl_->logged_in = true;
   return std::nullopt;
+}
+
+Result<Message> Session::exchange(const Message& action, const std::string& id, std::string_view step) {
+  if (auto failed = send(action, step)) return *failed;
+  return await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; }, step,
+               step_deadline());
 }
 
 std::optional<Failure> Session::send(const Message& action, std::string_view step) {
@@ -464,10 +491,7 @@ std::optional<Failure> Session::send(const Message& action, std::string_view ste
 }
 
 Result<Message> Session::request(const Message& action, std::string_view step) {
-  const auto id = std::string(action.get_or("ActionID"));
-  if (auto failed = send(action, step)) return *failed;
-  auto reply = await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; }, step,
-                     step_deadline());
+  auto reply = exchange(action, std::string(action.get_or("ActionID")), step);
   if (!reply) return reply.failure();
   const auto status = reply.value().get_or("Response");
   if (status == "Error") return classify_action_error(reply.value(), step);

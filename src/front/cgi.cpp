@@ -76,15 +76,22 @@ std::string bearer_token(std::string_view header) {
   return std::string(header);
 }
 
-void write_answer(std::ostream& out, const Outcome& outcome, Format format) {
+// `with_body` false: a HEAD request, which gets the status and headers only (RFC 9110 9.3.2).
+void write_answer(std::ostream& out, const Outcome& outcome, Format format, bool with_body = true) {
   const int status = http_status(outcome.error);
-  out << "Status: " << status << ' ' << http_reason(status) << "\r\n"
-      << "Content-Type: " << content_type(format) << "\r\n"
+  out << "Status: " << status << ' ' << http_reason(status) << "\r\n";
+  if (outcome.error == ErrorCode::method_not_allowed) out << "Allow: " << allowed_methods << "\r\n";
+  if (outcome.retry_after) out << "Retry-After: " << outcome.retry_after->count() << "\r\n";
+  out << "Content-Type: " << content_type(format) << "\r\n"
       << "Cache-Control: no-store\r\n"
-      << "\r\n"
-      << render(outcome, format);
+      << "\r\n";
+  if (with_body) out << render(outcome, format);
   out.flush();
 }
+
+// Only GET and POST act: HEAD (link checkers, monitoring probes, prefetching browsers), PUT,
+// DELETE, OPTIONS and the rest are answered 405 before anything else is even read.
+bool method_acts(std::string_view method) { return method == "GET" || method == "POST"; }
 
 Outcome refused(ErrorCode code, std::string message, std::string subject) {
   Outcome o;
@@ -100,13 +107,19 @@ bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").ha
 
 int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor) {
   Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
+  const auto method = lookup(env, "REQUEST_METHOD").value_or("");
   auto answer_refusal = [&](ErrorCode code, std::string message, std::string subject) {
     auto o = refused(code, std::move(message), std::move(subject));
     log::request_done(nullptr, o);
-    write_answer(out, o, format);
+    write_answer(out, o, format, method != "HEAD");
     return 0;
   };
   try {
+    if (!method_acts(method)) {
+      return answer_refusal(ErrorCode::method_not_allowed,
+                            "the HTTP method '" + method.substr(0, 32) + "' does not act here: use GET or POST",
+                            "method");
+    }
     // The body is read here, bounded, before cgicc sees it: a huge CONTENT_LENGTH is refused
     // unread, and a body shorter than announced is the client's error, not ours.
     std::string body;

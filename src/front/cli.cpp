@@ -83,6 +83,15 @@ ENVIRONMENT
                   absolute, writable by eecall's user, readable by Asterisk).
   EECALL_AUDIO_MAX_MB  bound on that cache in MiB (default 64): the least recently
                   used files are removed past it.
+  EECALL_MAX_ACTIONS_PER_MINUTE  calls, alerts and messages per profile (or per PBX
+                  of --ip) per minute, shared with the CGI (default 30, 0: no limit);
+                  beyond it: rate_limited, exit 7, nothing sent.
+  EECALL_REPEAT_WINDOW  seconds in which the very same request again is a duplicate:
+                  result 1, <duplicate>1</duplicate>, nothing sent (default 0: off).
+  EECALL_STATE_DIR  where those two keep their memory (default /var/lib/eecall, the
+                  web server's); not writable: no limits, and a warning.
+  EECALL_ALLOW_HOSTS  names, addresses, CIDR ranges that --ip may name (default any);
+                  another is forbidden (exit 5) before any DNS query.
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -94,17 +103,19 @@ OUTPUT
   not_asterisk auth_failed permission_denied action_failed protocol_error,
   and with --wait: busy no_answer congestion hangup call_failed; alerts also
   not_acknowledged playback_failed; also forbidden, config_error, tls_failed,
-  speech_failed. With --wait the answer also gives Asterisk's reason code, the
-  channel and its Uniqueid.
+  speech_failed, rate_limited (with retry_after, in seconds).
+  With --wait the answer also gives Asterisk's reason code, the channel and its
+  Uniqueid.
 
 EXIT STATUS
   0 success   2 bad input (usage, missing or invalid parameter)
   3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
     action, protocol), a waited-for call was not answered, an alert was not
     acknowledged or its prompt could not be played   4 timeout
-  5 forbidden (token, allow_from/allow_to, URL credentials refused)
+  5 forbidden (token, allow_from/allow_to/allow_hosts, URL credentials refused)
   6 configuration error (file or EECALL_* variable)
   1 internal error, or speech synthesis failed (speech_failed)
+  7 rate limited (max_actions_per_minute reached; nothing was sent)
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:

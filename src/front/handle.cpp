@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "eecall/front/flood_guard.hpp"
 #include "eecall/log.hpp"
 #include "eecall/speech/speech.hpp"
 
@@ -60,15 +61,24 @@ Outcome handle(const Incoming& incoming, const Config& config, const SettingValu
     refuse(resolved.failure());
   } else if (auto parsed = parse_request(resolved.value().params, incoming.limits); !parsed) {
     refuse(parsed.failure());
-  } else if (auto denied = check_allowed(parsed.value(), resolved.value().settings.policy)) {
-    request = parsed.value();
-    refuse(*denied);
-  } else if (auto prepared = prepare_prompt(parsed.value(), resolved.value().settings); !prepared.ok()) {
-    request = parsed.value();
-    refuse(prepared.failure());
   } else {
     request = std::move(parsed.value());
-    outcome = executor(*request, resolved.value().settings.client);
+    const auto& settings = resolved.value().settings;
+    const bool url_pbx = resolved.value().profile.empty();
+    FloodGuard flood(settings.flood, resolved.value().profile, *request);
+    if (auto host_denied = url_pbx ? check_host_allowed(*request, settings.policy) : std::nullopt) {
+      refuse(*host_denied);  // before any DNS query or connection
+    } else if (auto denied = check_allowed(*request, settings.policy)) {
+      refuse(*denied);
+    } else if (auto instead = flood.admit()) {
+      outcome = std::move(*instead);
+    } else if (auto prepared = prepare_prompt(*request, settings); !prepared.ok()) {
+      refuse(prepared.failure());
+      flood.settle(outcome);
+    } else {
+      outcome = executor(*request, settings.client);
+      flood.settle(outcome);
+    }
   }
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);

@@ -1,11 +1,12 @@
 #include "eecall/front/policy.hpp"
 
 #include <nettle/memops.h>
-#include <nettle/sha2.h>
 
 #include <algorithm>
 #include <array>
 #include <regex>
+
+#include "eecall/text.hpp"
 
 namespace eecall::front {
 
@@ -27,15 +28,6 @@ bool has_url_credentials(const Params& params) {
   });
 }
 
-std::array<std::uint8_t, SHA256_DIGEST_SIZE> sha256(std::string_view bytes) {
-  sha256_ctx context{};
-  sha256_init(&context);
-  sha256_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
-  std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
-  sha256_digest(&context, digest.size(), digest.data());
-  return digest;
-}
-
 Failure forbidden(std::string message, std::string subject) {
   return {ErrorCode::forbidden, std::move(message), std::move(subject)};
 }
@@ -52,9 +44,9 @@ bool matches(const std::string& pattern, const std::string& value) {
 }  // namespace
 
 bool token_matches(std::string_view expected, std::string_view given) {
-  const auto a = sha256(expected);
-  const auto b = sha256(given);
-  return memeql_sec(a.data(), b.data(), a.size()) != 0;
+  const auto a = text::sha256_hex(expected);
+  const auto b = text::sha256_hex(given);
+  return memeql_sec(a.data(), b.data(), a.size()) != 0;  // both 64 hex digits
 }
 
 Result<Resolved> resolve(const Incoming& incoming, const Config& config,
@@ -129,6 +121,11 @@ std::optional<Failure> check_allowed(const Request& request, const Policy& polic
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::optional<Failure> check_host_allowed(const Request& request, const Policy& policy) {
+  if (policy.allow_hosts.empty() || policy.allow_hosts.allows(request.host)) return std::nullopt;
+  return forbidden("ip '" + request.host + "' is not allowed on this server (allow_hosts)", "ip");
 }
 
 }  // namespace eecall::front

@@ -81,7 +81,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 15> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 19> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -97,7 +97,32 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 15> keys_and
     {"voice", "EECALL_VOICE"},
     {"audio_dir", "EECALL_AUDIO_DIR"},
     {"audio_max_mb", "EECALL_AUDIO_MAX_MB"},
+    {"max_actions_per_minute", "EECALL_MAX_ACTIONS_PER_MINUTE"},
+    {"repeat_window", "EECALL_REPEAT_WINDOW"},
+    {"state_dir", "EECALL_STATE_DIR"},
+    {"allow_hosts", "EECALL_ALLOW_HOSTS"},
 }};
+
+constexpr std::array<std::string_view, 2> general_only_keys = {"state_dir", "allow_hosts"};
+
+// A whole number from `min` to `max`, in decimal digits only.
+Result<int> check_count(std::string_view subject, std::string_view value, int min, int max,
+                        const char* what) {
+  int n = 0;
+  const bool digits = !value.empty() && value.size() <= 6 &&
+                      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+  for (const char c : digits ? value : std::string_view{}) n = n * 10 + (c - '0');
+  if (!digits || n < min || n > max) {
+    return bad(subject, std::string(subject) + " must be " + what + " from " + std::to_string(min) +
+                            " to " + std::to_string(max));
+  }
+  return n;
+}
+
+Result<std::string> check_state_dir(std::string_view value) {
+  if (value.empty() || value.front() != '/') return bad("state_dir", "state_dir must be an absolute path");
+  return std::string(value);
+}
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
   try {
@@ -159,6 +184,18 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   }
   if (key == "audio_dir") return take(speech::check_audio_dir(v), s.speech.audio_dir);
   if (key == "audio_max_mb") return take(parse_audio_max_mb(v), s.speech.max_bytes);
+  if (key == "max_actions_per_minute") {
+    return take(check_count(key, v, 0, max_max_actions_per_minute, "a number of actions"),
+                s.flood.max_actions_per_minute);
+  }
+  if (key == "repeat_window") {
+    auto seconds = check_count(key, v, 0, max_repeat_window_seconds, "a number of seconds");
+    if (!seconds) return seconds.failure();
+    s.flood.repeat_window = std::chrono::seconds(seconds.value());
+    return std::nullopt;
+  }
+  if (key == "state_dir") return take(check_state_dir(v), s.flood.state_dir);
+  if (key == "allow_hosts") return take(HostList::parse(v), s.policy.allow_hosts);
   if (key == "ring") {
     auto r = check_ring_seconds("ring", v);
     if (!r) return r.failure();
@@ -173,6 +210,10 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
 bool is_setting_key(std::string_view key) {
   return std::any_of(keys_and_variables.begin(), keys_and_variables.end(),
                      [&](const auto& kv) { return kv.first == key; });
+}
+
+bool is_general_only_key(std::string_view key) {
+  return std::find(general_only_keys.begin(), general_only_keys.end(), key) != general_only_keys.end();
 }
 
 std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values) {

@@ -8,6 +8,7 @@
 
 #include "support/answer.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
@@ -23,7 +24,8 @@ CgiRun run_cgi(const std::string& query, Env extra = {}, const std::string& meth
              {"QUERY_STRING", query},          {"SERVER_PROTOCOL", "HTTP/1.1"},
              {"SCRIPT_NAME", "/cgi-bin/eecall"}, {"REMOTE_ADDR", "127.0.0.1"},
              {"SERVER_NAME", "localhost"},     {"SERVER_PORT", "80"},
-             {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
+             {"EECALL_CONFIG", "/dev/null"},  // never the machine's /etc/eecall
+             {"EECALL_STATE_DIR", test_state_dir()}};  // nor its /var/lib/eecall
   if (method == "POST") {
     env["CONTENT_LENGTH"] = std::to_string(body.size());
     env["CONTENT_TYPE"] = "application/x-www-form-urlencoded";
@@ -278,6 +280,9 @@ TEST_F(CgiAgainstSimulator, Md5LoginKeepsTheSecretOffTheWire) {
 }
 
 TEST_F(CgiAgainstSimulator, OneInfoLinePerRequestNamesWhatWasAskedAndTheOutcome) {
+  const auto first = run_cgi(pbx(sim.port()) + "&from=100&to=291");
+  EXPECT_NE(first.process.err.find("created the state file"), std::string::npos)
+      << "the very first request of a new state_dir says so: " << first.process.err;
   const auto run = run_cgi(pbx(sim.port()) + "&from=100&to=291");
   EXPECT_EQ(count(run.process.err, "\n"), 1u) << run.process.err;
   EXPECT_NE(run.process.err.find("info: call from=100 to=291"), std::string::npos) << run.process.err;

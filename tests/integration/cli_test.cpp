@@ -3,6 +3,7 @@
 
 #include "support/answer.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 ProcessResult eecall(std::vector<std::string> args, Env env = {}) {
   args.insert(args.begin(), EECALL_BINARY);
   env.emplace("EECALL_CONFIG", "/dev/null");  // never the machine's /etc/eecall
+  env.emplace("EECALL_STATE_DIR", test_state_dir());  // nor its /var/lib/eecall
   return run_process(args, env, {}, std::chrono::seconds(30));
 }
 

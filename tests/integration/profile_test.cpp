@@ -9,6 +9,7 @@
 
 #include "support/answer.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
@@ -31,7 +32,7 @@ class Profiles : public ::testing::Test {
   ProcessResult cgi(const std::string& query, Env extra = {}) {
     Env env = {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"},
                {"QUERY_STRING", query},          {"EECALL_CONFIG", path},
-               {"SPDLOG_LEVEL", "debug"}};
+               {"EECALL_STATE_DIR", test_state_dir()}, {"SPDLOG_LEVEL", "debug"}};
     for (auto& [k, v] : extra) env[k] = v;
     return run_process({EECALL_BINARY}, env, {}, std::chrono::seconds(30));
   }

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "eecall/ami/client.hpp"
+#include "support/scratch_dir.hpp"
 #include "support/sessions.hpp"
 
 namespace eecall::test {
@@ -286,7 +287,8 @@ TEST(TlsProgram, CommandLineTlsAndCaFileOptions) {
   auto with = [&](std::vector<std::string> extra) {
     auto argv = base;
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return run_process(argv, {{"EECALL_SECRET", "s3cret"}}, {}, seconds(30));
+    return run_process(argv, {{"EECALL_SECRET", "s3cret"}, {"EECALL_STATE_DIR", test_state_dir()}}, {},
+                       seconds(30));
   };
   const auto ok = with({"--tls", "--ca-file", certificates().path("ca.pem")});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;

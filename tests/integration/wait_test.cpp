@@ -4,13 +4,14 @@
 
 #include "support/answer.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
 
 CgiAnswer cgi(const std::string& query, Env extra, ProcessResult* process = nullptr) {
   Env env = {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", "GET"}, {"QUERY_STRING", query},
-             {"EECALL_CONFIG", "/dev/null"}};
+             {"EECALL_CONFIG", "/dev/null"}, {"EECALL_STATE_DIR", test_state_dir()}};
   for (auto& [k, v] : extra) env[k] = v;
   auto result = run_process({EECALL_BINARY}, env, {}, std::chrono::seconds(30));
   if (process != nullptr) *process = result;

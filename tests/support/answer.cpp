@@ -18,15 +18,17 @@ std::string xml_field(const std::string& xml, const std::string& name) {
 
 std::string CgiAnswer::xml(const std::string& name) const { return xml_field(body, name); }
 
+std::string CgiAnswer::header(const std::string& name) const { return header_value(headers, name); }
+
 CgiAnswer parse_cgi_answer(const std::string& out) {
   CgiAnswer answer;
   const auto end = out.find("\r\n\r\n");
   if (end == std::string::npos) return answer;
-  const auto headers = out.substr(0, end + 2);
+  answer.headers = out.substr(0, end + 2);
   answer.body = out.substr(end + 4);
-  const auto status = header_value(headers, "Status");
+  const auto status = header_value(answer.headers, "Status");
   answer.status = status.empty() ? 0 : std::stoi(status);
-  answer.content_type = header_value(headers, "Content-Type");
+  answer.content_type = header_value(answer.headers, "Content-Type");
   return answer;
 }
 

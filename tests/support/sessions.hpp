@@ -22,7 +22,12 @@ struct CgiRun {
   ProcessResult process;
 };
 
-/// Runs eecall as a CGI GET with `query`, plus `extra` variables (e.g. EECALL_TIMEOUT).
+/// Runs eecall as a CGI GET with `query`, plus `extra` variables (e.g. EECALL_TIMEOUT), without
+/// the machine's configuration file and with the test's own state_dir.
 CgiRun run_cgi_get(const std::string& query, const Env& extra = {});
+
+/// The same with any REQUEST_METHOD, and `body` on stdin (CONTENT_LENGTH set when not empty).
+CgiRun run_cgi_request(const std::string& method, const std::string& query, const Env& extra = {},
+                       const std::string& body = {});
 
 }  // namespace eecall::test

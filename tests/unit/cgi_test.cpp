@@ -12,6 +12,7 @@
 
 #include "eecall/front/cgi.hpp"
 #include "support/fake_pbx.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::front {
 namespace {
@@ -29,8 +30,10 @@ struct Answer {
   std::map<std::string, std::string> headers;
   std::string body;
 
-  [[nodiscard]] std::string content_type() const {
-    auto it = headers.find("Content-Type");
+  [[nodiscard]] std::string content_type() const { return header("Content-Type"); }
+
+  [[nodiscard]] std::string header(const std::string& name) const {
+    auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
   }
 
@@ -85,7 +88,7 @@ Answer parse_answer(const std::string& raw) {
     EXPECT_FALSE(a.headers.count(name)) << "duplicate header " << name;
     a.headers[name] = value;
   }
-  a.status_line = a.headers["Status"];
+  a.status_line = a.header("Status");
   a.status = std::atoi(a.status_line.c_str());
   return a;
 }
@@ -96,8 +99,11 @@ class Cgi : public ::testing::Test {
     return {{"GATEWAY_INTERFACE", "CGI/1.1"}, {"REQUEST_METHOD", method},
             {"SERVER_PROTOCOL", "HTTP/1.1"},  {"SCRIPT_NAME", "/cgi-bin/eecall"},
             {"SERVER_NAME", "localhost"},     {"REMOTE_ADDR", "192.168.0.20"},
-            {"EECALL_CONFIG", "/dev/null"}};  // never the machine's /etc/eecall
+            {"EECALL_CONFIG", "/dev/null"},  // never the machine's /etc/eecall
+            {"EECALL_STATE_DIR", state.path()}};
   }
+
+  test::ScratchDir state{"cgi-unit"};
 
   Answer run(const Environment& env, const std::string& input = {}) {
     std::istringstream in(input);
@@ -493,6 +499,90 @@ TEST_F(Cgi, MisconfiguredServerIs500NotTheUsersFault) {
   EXPECT_EQ(a.status, 500);
   EXPECT_EQ(a.xml("result"), "0");
   EXPECT_TRUE(pbx.requests.empty());
+}
+
+// --- Methods, anti-flood ----------------------------------------------------------------------
+
+const std::string another_call = "ip=192.168.0.10&port=5038&user=eedomus&secret=xxx&from=101&to=291";
+
+TEST_F(Cgi, OnlyGetAndPostActEveryOtherMethodIs405WithAllow) {
+  for (const char* method : {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "get", "Post", ""}) {
+    SCOPED_TRACE(method);
+    auto env = base_env(method);
+    env["QUERY_STRING"] = readme_call;
+    const auto a = run(env, readme_call);
+    EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+    EXPECT_EQ(a.header("Allow"), "GET, POST");
+    EXPECT_EQ(a.xml("result"), "0");
+    EXPECT_EQ(a.xml("error"), "method_not_allowed");
+  }
+  EXPECT_TRUE(pbx.requests.empty());
+}
+
+TEST_F(Cgi, HeadGetsTheHeadersOfA405AndNoBody) {
+  auto env = base_env("HEAD");
+  env["QUERY_STRING"] = readme_call;
+  const auto a = run(env);
+  EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+  EXPECT_EQ(a.header("Allow"), "GET, POST");
+  EXPECT_EQ(a.content_type(), "text/xml; charset=utf-8");
+  EXPECT_EQ(a.body, "");
+  EXPECT_TRUE(pbx.requests.empty());
+}
+
+TEST_F(Cgi, MethodIsCheckedBeforeTheConfigurationIsRead) {
+  auto env = base_env("PUT");
+  env["QUERY_STRING"] = readme_call;
+  env["EECALL_CONFIG"] = "/nonexistent/eecall.conf";
+  EXPECT_EQ(run(env).status, 405);
+}
+
+TEST_F(Cgi, BeyondTheRateLimitIs429WithRetryAfterAndNothingReachesThePbx) {
+  const Environment limit = {{"EECALL_MAX_ACTIONS_PER_MINUTE", "2"}};
+  EXPECT_EQ(get(readme_call, limit).status, 200);
+  EXPECT_EQ(get(another_call, limit).status, 200);
+  const auto a = get(readme_call, limit);
+  EXPECT_EQ(a.status_line, "429 Too Many Requests");
+  EXPECT_EQ(a.xml("error"), "rate_limited");
+  const int retry = std::atoi(a.header("Retry-After").c_str());
+  EXPECT_GE(retry, 1);
+  EXPECT_LE(retry, 60);
+  EXPECT_EQ(a.xml("retry_after"), a.header("Retry-After"));
+  EXPECT_EQ(pbx.requests.size(), 2u);
+  EXPECT_EQ(get(readme_call, {{"EECALL_MAX_ACTIONS_PER_MINUTE", "0"}}).status, 200) << "0: no limit";
+}
+
+TEST_F(Cgi, TheSameRequestWithinTheRepeatWindowIsADuplicate) {
+  const Environment window = {{"EECALL_REPEAT_WINDOW", "60"}};
+  EXPECT_EQ(get(readme_call, window).xml("duplicate"), "");
+  const auto again = get(readme_call, window);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.xml("result"), "1");
+  EXPECT_EQ(again.xml("duplicate"), "1");
+  EXPECT_EQ(again.headers.count("Retry-After"), 0u);
+  EXPECT_EQ(pbx.requests.size(), 1u);
+  EXPECT_EQ(get(another_call, window).xml("duplicate"), "");
+  EXPECT_EQ(pbx.requests.size(), 2u);
+}
+
+TEST_F(Cgi, AFailedRequestIsNoDuplicateItsRetryActs) {
+  const Environment window = {{"EECALL_REPEAT_WINDOW", "60"}};
+  pbx.fail_with(ErrorCode::connect_failed, "Connection refused", "connect");
+  EXPECT_EQ(get(readme_call, window).status, 502);
+  pbx.reply.error = ErrorCode::none;
+  const auto retry = get(readme_call, window);
+  EXPECT_EQ(retry.status, 200);
+  EXPECT_EQ(retry.xml("duplicate"), "");
+  EXPECT_EQ(pbx.requests.size(), 2u);
+}
+
+TEST_F(Cgi, AnIpOutsideAllowHostsIs403AndNeverReachesThePbx) {
+  const auto a = get(readme_call, {{"EECALL_ALLOW_HOSTS", "127.0.0.1, ::1"}});
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(a.xml("error"), "forbidden");
+  EXPECT_EQ(a.xml("step"), "ip");
+  EXPECT_TRUE(pbx.requests.empty());
+  EXPECT_EQ(get(readme_call, {{"EECALL_ALLOW_HOSTS", "192.168.0.0/24"}}).status, 200);
 }
 
 // --- Shape of the answer ---------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 #include "eecall/front/cli.hpp"
 #include "support/fake_pbx.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::front {
 namespace {
@@ -27,6 +28,7 @@ class Cli : public ::testing::Test, protected test::FakePbx {
  protected:
   CliRun run(std::vector<std::string> args, Environment env = {}) {
     env.emplace("EECALL_CONFIG", "/dev/null");  // never the machine's /etc/eecall
+    env.emplace("EECALL_STATE_DIR", test::test_state_dir());  // nor its /var/lib/eecall
     args.insert(args.begin(), "eecall");
     std::vector<const char*> argv;
     for (const auto& a : args) argv.push_back(a.c_str());
@@ -326,11 +328,31 @@ TEST_F(Cli, HelpExitsZeroAndDocumentsExitStatuses) {
   EXPECT_NE(text.find("--format"), std::string::npos);
   EXPECT_NE(text.find("EECALL_SECRET"), std::string::npos);
   EXPECT_NE(text.find("EXIT STATUS"), std::string::npos);
-  for (const char* code : {"0 ", "2 ", "3 ", "4 "}) {
+  for (const char* code : {"0 ", "2 ", "3 ", "4 ", "7 rate limited"}) {
     EXPECT_NE(text.find(code), std::string::npos) << code;
+  }
+  for (const char* variable : {"EECALL_MAX_ACTIONS_PER_MINUTE", "EECALL_REPEAT_WINDOW", "EECALL_STATE_DIR",
+                               "EECALL_ALLOW_HOSTS"}) {
+    EXPECT_NE(text.find(variable), std::string::npos) << variable;
   }
   EXPECT_TRUE(requests.empty());
   EXPECT_EQ(run({"-h"}).status, 0);
+}
+
+TEST_F(Cli, RateLimitedIsExitStatus7AndNothingIsSent) {
+  const test::ScratchDir state("cli-unit-limit");
+  const Environment env = {{"EECALL_STATE_DIR", state.path()}, {"EECALL_MAX_ACTIONS_PER_MINUTE", "1"}};
+  EXPECT_EQ(run(call_options, env).status, 0);
+  const auto r = run(call_options, env);
+  EXPECT_EQ(r.status, 7) << r.out << r.err;
+  EXPECT_NE(r.out.find("<error>rate_limited</error>"), std::string::npos) << r.out;
+  EXPECT_EQ(requests.size(), 1u);
+}
+
+TEST_F(Cli, IpOutsideAllowHostsIsForbiddenExit5) {
+  const auto r = run(call_options, {{"EECALL_ALLOW_HOSTS", "127.0.0.1"}});
+  EXPECT_EQ(r.status, 5) << r.out;
+  EXPECT_TRUE(requests.empty());
 }
 
 // --- Admin options ---------------------------------------------------------------------------

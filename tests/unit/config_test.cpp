@@ -94,6 +94,20 @@ TEST_F(ConfigFile, BadValueNamesFileAndLine) {
   EXPECT_NE(message.find("timeout"), std::string::npos) << message;
 }
 
+TEST_F(ConfigFile, AntiFloodInGeneralOrAProfileStateDirAndAllowHostsInGeneralOnly) {
+  write("[general]\nallow_hosts = 127.0.0.1, ::1\nstate_dir = /var/lib/eecall\nmax_actions_per_minute = 10\n"
+        "\n[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nmax_actions_per_minute = 5\nrepeat_window = 60\n");
+  const auto c = loaded();
+  EXPECT_EQ(c.general.at("allow_hosts").value, "127.0.0.1, ::1");
+  EXPECT_EQ(c.profile("home")->settings.at("repeat_window").value, "60");
+  for (const char* key : {"allow_hosts = 127.0.0.1", "state_dir = /tmp"}) {
+    write(std::string("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\n") + key + "\n");
+    const auto message = refusal();
+    EXPECT_NE(message.find(path + ":5: "), std::string::npos) << message;
+    EXPECT_NE(message.find("[general]"), std::string::npos) << message;
+  }
+}
+
 TEST_F(ConfigFile, SyntaxErrorNamesFileAndLine) {
   write("[general]\ntimeout = 5\n[home\nhost = x\n");
   EXPECT_NE(refusal().find(path + ":3: "), std::string::npos);

@@ -42,6 +42,8 @@ const Mapping mappings[] = {
     {ErrorCode::forbidden, "forbidden", 403, 5},
     {ErrorCode::config_error, "config_error", 500, 6},
     {ErrorCode::speech_failed, "speech_failed", 500, 1},
+    {ErrorCode::method_not_allowed, "method_not_allowed", 405, 2},  // never on the command line
+    {ErrorCode::rate_limited, "rate_limited", 429, 7},
 };
 
 class ErrorMapping : public ::testing::TestWithParam<Mapping> {};
@@ -77,6 +79,8 @@ TEST(Error, NamesAreUniqueSnakeCase) {
 TEST(Error, ReasonPhrases) {
   EXPECT_EQ(http_reason(200), "OK");
   EXPECT_EQ(http_reason(400), "Bad Request");
+  EXPECT_EQ(http_reason(405), "Method Not Allowed");
+  EXPECT_EQ(http_reason(429), "Too Many Requests");
   EXPECT_EQ(http_reason(500), "Internal Server Error");
   EXPECT_EQ(http_reason(502), "Bad Gateway");
   EXPECT_EQ(http_reason(504), "Gateway Timeout");

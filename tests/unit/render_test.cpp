@@ -135,11 +135,41 @@ TEST(RenderXml, EveryErrorCodeByName) {
                     ErrorCode::action_failed, ErrorCode::protocol_error, ErrorCode::tls_failed,
                     ErrorCode::busy,
                     ErrorCode::no_answer, ErrorCode::congestion, ErrorCode::hangup,
-                    ErrorCode::call_failed}) {
+                    ErrorCode::call_failed, ErrorCode::method_not_allowed, ErrorCode::rate_limited}) {
     const auto fields = xml_fields(render_xml(failure(code, "x")));
     EXPECT_EQ(fields.at("result"), "0");
     EXPECT_EQ(fields.at("error"), std::string(error_name(code)));
   }
+}
+
+Outcome duplicate() {
+  Outcome o = success();
+  o.action_id.clear();
+  o.duplicate = true;
+  o.message = "the same call was made 3 s ago: not repeated (repeat_window)";
+  return o;
+}
+
+Outcome rate_limited() {
+  Outcome o = failure(ErrorCode::rate_limited, "more than 30 actions in a minute", "rate_limit");
+  o.retry_after = std::chrono::seconds(17);
+  return o;
+}
+
+TEST(RenderXml, DuplicateIsASuccessMarkedAsSuch) {
+  const auto fields = xml_fields(render_xml(duplicate()));
+  EXPECT_EQ(fields.at("result"), "1");
+  EXPECT_EQ(fields.at("duplicate"), "1");
+  EXPECT_EQ(fields.count("error"), 0u);
+  EXPECT_EQ(xml_fields(render_xml(success())).count("duplicate"), 0u) << "only when it is one";
+}
+
+TEST(RenderXml, RateLimitedSaysWhenToTryAgain) {
+  const auto fields = xml_fields(render_xml(rate_limited()));
+  EXPECT_EQ(fields.at("result"), "0");
+  EXPECT_EQ(fields.at("error"), "rate_limited");
+  EXPECT_EQ(fields.at("retry_after"), "17");
+  EXPECT_EQ(xml_fields(render_xml(success())).count("retry_after"), 0u);
 }
 
 TEST(RenderXml, WaitedCallOutcomeCarriesReasonChannelAndUniqueid) {
@@ -333,7 +363,7 @@ TEST(RenderJson, FailureFields) {
 TEST(RenderJson, SameFieldsAsXml) {
   Outcome with_id = failure(ErrorCode::action_failed, "Extension does not exist.", "originate");
   with_id.action_id = "x1";
-  for (const auto& o : {success(), with_id,
+  for (const auto& o : {success(), with_id, duplicate(), rate_limited(),
                         failure(ErrorCode::missing_parameter, "missing to", "to"),
                         failure(ErrorCode::connect_failed, "Connection refused")}) {
     const auto xml = xml_fields(render_xml(o));
@@ -376,6 +406,11 @@ TEST(RenderText, FailureLineNamesTheCode) {
   EXPECT_EQ(line.rfind("FAILED", 0), 0u) << line;
   EXPECT_NE(line.find("permission_denied"), std::string::npos) << line;
   EXPECT_NE(line.find("Permission denied"), std::string::npos) << line;
+}
+
+TEST(RenderText, DuplicateLineSaysSo) {
+  const auto line = render_text(duplicate());
+  EXPECT_EQ(line.rfind("OK call (duplicate): the same call", 0), 0u) << line;
 }
 
 TEST(RenderText, AlwaysOneLine) {

@@ -155,6 +155,37 @@ TEST(Settings, BadSpeechSettingsAreRefused) {
 
 // --- The checkers on their own (the command line uses them for its options) -------------------
 
+TEST(Settings, AntiFloodDefaults) {
+  const EffectiveSettings s;
+  EXPECT_EQ(s.flood.max_actions_per_minute, 30);
+  EXPECT_EQ(s.flood.repeat_window, 0s);
+  EXPECT_EQ(s.flood.state_dir, "/var/lib/eecall");
+  EXPECT_FALSE(s.flood.off());
+  EXPECT_TRUE(s.policy.allow_hosts.empty());
+}
+
+TEST(Settings, AntiFloodAndAllowHostsFromVariables) {
+  EffectiveSettings s;
+  ASSERT_FALSE(apply_settings(s, environment_values({{"EECALL_MAX_ACTIONS_PER_MINUTE", "0"},
+                                                      {"EECALL_REPEAT_WINDOW", "3600"},
+                                                      {"EECALL_STATE_DIR", "/run/eecall"},
+                                                      {"EECALL_ALLOW_HOSTS", "127.0.0.1 ::1,pbx.lan"}})));
+  EXPECT_EQ(s.flood.max_actions_per_minute, 0);
+  EXPECT_EQ(s.flood.repeat_window, 3600s);
+  EXPECT_EQ(s.flood.state_dir, "/run/eecall");
+  EXPECT_TRUE(s.policy.allow_hosts.allows("pbx.lan"));
+  EXPECT_FALSE(s.policy.allow_hosts.allows("192.168.0.10"));
+  ASSERT_FALSE(apply_settings(s, environment_values({{"EECALL_REPEAT_WINDOW", "0"}})));
+  EXPECT_TRUE(s.flood.off()) << "no limit and no window: the state file is not even opened";
+}
+
+TEST(Settings, BadAntiFloodValuesAreRefused) {
+  for (const char* v : {"-1", "1001", "ten", "1.5", "", " 5", "0x10"}) expect_refused("EECALL_MAX_ACTIONS_PER_MINUTE", v);
+  for (const char* v : {"-1", "3601", "1m", ""}) expect_refused("EECALL_REPEAT_WINDOW", v);
+  for (const char* v : {"", "var/lib/eecall"}) expect_refused("EECALL_STATE_DIR", v);
+  for (const char* v : {"10.0.0.0/40", "http://pbx", "*"}) expect_refused("EECALL_ALLOW_HOSTS", v);
+}
+
 TEST(SettingsCheckers, ParseTimeout) {
   ASSERT_TRUE(parse_timeout("3").ok());
   EXPECT_EQ(parse_timeout("3").value(), 3000ms);

@@ -233,6 +233,13 @@ TEST(Md5Hex, TranscriptA3ChallengeKey) {
   EXPECT_EQ(md5_hex("147026317" "s3cret"), "d7469cc1ea90b88a592e391879e69b9a");
 }
 
+// --- sha256_hex ------------------------------------------------------------------------------
+
+TEST(Sha256Hex, KnownVectors) {  // FIPS 180-2 appendix B.1, and the empty string
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 // --- iequals ---------------------------------------------------------------------------------
 
 TEST(IEquals, IgnoresAsciiCaseOnly) {

@@ -2,8 +2,9 @@
 127.0.0.1 with a temporary directory, and stopped (with every process it started) at the end.
 
 The servers run the snippets shipped in cgi-bin/ byte for byte, except that /usr/lib/cgi-bin,
-the log directory and the fcgiwrap socket are pointed into the temporary directory. Nothing
-under /etc is written and no system service is touched.
+the log directory and the fcgiwrap socket are pointed into the temporary directory, and that
+eecall gets a state_dir there too (with max_actions_per_minute raised for the load tests).
+Nothing under /etc or /var is written and no system service is touched.
 """
 
 import ctypes
@@ -82,6 +83,13 @@ def read_logs(paths):
         if p.exists():
             out.append(f"--- {p}\n{p.read_text(errors='replace')}")
     return "\n".join(out)
+
+
+def replace_once(text, old, new):
+    """`text` with its one `old` replaced; a snippet that changed shape fails loudly."""
+    if text.count(old) != 1:
+        raise RuntimeError(f"expected {old!r} once in the snippet")
+    return text.replace(old, new)
 
 
 def require_program(name):
@@ -172,12 +180,14 @@ class Workspace:
     def __init__(self, eecall_binary, name):
         self.root = Path(tempfile.mkdtemp(prefix=f"eecall-web-{name}-"))
         os.chmod(self.root, 0o755)  # the server's user must reach cgi-bin/
-        for d in ("cgi-bin", "conf", "logs", "run", "htdocs"):
+        for d in ("cgi-bin", "conf", "logs", "run", "htdocs", "state"):
             (self.root / d).mkdir(mode=0o755)
         if AS_ROOT:
             pw = pwd.getpwnam(WEB_USER)
-            for d in ("run", "logs"):  # lighttpd opens its logs after dropping root
+            # lighttpd opens its logs after dropping root; eecall writes its state as www-data.
+            for d in ("run", "logs", "state"):
                 os.chown(self.root / d, pw.pw_uid, pw.pw_gid)
+        self.state = self.root / "state"
         self.cgi_bin = self.root / "cgi-bin"
         self.eecall = self.cgi_bin / "eecall"
         shutil.copy2(eecall_binary, self.eecall)
@@ -191,6 +201,11 @@ class Workspace:
         if log_dir_from:
             text = text.replace(log_dir_from, str(self.root / "logs"))
         return text
+
+    def settings(self):
+        """What eecall gets on top of the snippet's settings: its own state_dir, and a limit
+        that the load tests (50 requests at once) stay under."""
+        return {"EECALL_STATE_DIR": str(self.state), "EECALL_MAX_ACTIONS_PER_MINUTE": "1000"}
 
     def console(self, name):
         """A file in logs/ for a server's stdout and stderr (opened, the child inherits it)."""
@@ -212,6 +227,7 @@ def start_apache(ws, configs, port):
     snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf"))
     user = f"User {WEB_USER}\nGroup {WEB_USER}\n" if AS_ROOT else ""
     r = ws.root
+    setenv = "\n".join(f"SetEnv {k} {v}" for k, v in ws.settings().items())
     # A minimal Debian-like apache2.conf: mpm_event + cgid (Debian's default pair), the stock
     # serve-cgi-bin.conf (/cgi-bin/ → /usr/lib/cgi-bin, open to all), the shipped snippet, and
     # a site like 000-default.conf: a VirtualHost with its own CustomLog (which hides the
@@ -232,6 +248,7 @@ LoadModule alias_module {modules}/mod_alias.so
 LoadModule cgid_module {modules}/mod_cgid.so
 LoadModule env_module {modules}/mod_env.so
 LoadModule setenvif_module {modules}/mod_setenvif.so
+{setenv}
 ScriptSock {r}/run/cgisock
 DocumentRoot {r}/htdocs
 ScriptAlias /cgi-bin/ {ws.cgi_bin}/
@@ -262,7 +279,13 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
 
 def start_lighttpd(ws, configs, port):
     binary = require_program("lighttpd")
-    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "lighttpd-eecall.conf"))
+    # The snippet's setenv.add-environment (inside its $HTTP["url"] block) replaces any set
+    # outside it: extend that one.
+    snippet_text = ws.snippet(Path(configs) / "lighttpd-eecall.conf")
+    extra = "".join(f', "{k}" => "{v}"' for k, v in ws.settings().items())
+    snippet_text = replace_once(snippet_text, '"EECALL_CONTEXT" => "from-internal"',
+                                '"EECALL_CONTEXT" => "from-internal"' + extra)
+    snippet = ws.write("conf/eecall.conf", snippet_text)
     user = f'server.username = "{WEB_USER}"\nserver.groupname = "{WEB_USER}"\n' if AS_ROOT else ""
     r = ws.root
     # Debian's lighttpd.conf loads mod_access and mod_alias itself, 10-accesslog.conf sets
@@ -302,6 +325,9 @@ def start_nginx(ws, configs, port):
     log_snippet = ws.write("conf/eecall-log.conf", ws.snippet(Path(configs) / "nginx-eecall-log.conf"))
     snippet_text = ws.snippet(Path(configs) / "nginx-eecall.conf", log_dir_from="/var/log/nginx")
     snippet_text = snippet_text.replace("/run/fcgiwrap.socket", str(socket_path))
+    extra = "".join(f"\n    fastcgi_param {k} {v};" for k, v in ws.settings().items())
+    snippet_text = replace_once(snippet_text, "fastcgi_param EECALL_CONTEXT from-internal;",
+                                "fastcgi_param EECALL_CONTEXT from-internal;" + extra)
     snippet = ws.write("conf/eecall.conf", snippet_text)
     shutil.copy("/etc/nginx/fastcgi_params", r / "conf/fastcgi_params")  # read, never written
     user = f"user {WEB_USER};\n" if AS_ROOT else ""

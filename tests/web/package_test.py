@@ -120,6 +120,10 @@ class Contents(unittest.TestCase):
             self.assertEqual(owner, "root/root", line)
         self.assertEqual(files, EXPECTED_FILES)
 
+    def test_the_state_dir_is_shipped(self):
+        listing = run("dpkg-deb", "--contents", str(PKG["deb"])).stdout
+        self.assertRegex(listing, r"(?m)^drwxr-xr-x root/root .* \./var/lib/eecall/$")
+
     def test_config_files_are_conffiles_and_the_postinst_gives_the_config_to_www_data(self):
         self.assertEqual((PKG["control"] / "conffiles").read_text().split(), CONFFILES)
         postinst = PKG["control"] / "postinst"
@@ -128,18 +132,25 @@ class Contents(unittest.TestCase):
         self.assertTrue(text.startswith("#!/bin/sh"))
         self.assertIn('chgrp www-data "$conf"', text)
         self.assertIn("conf=/etc/eecall/eecall.conf", text)
-        # Run it on a stand-in for the config file (as root, like dpkg does).
+        self.assertIn("state=/var/lib/eecall", text)
+        # Run it on stand-ins for the config file and the state dir (as root, like dpkg does).
         if os.geteuid() != 0:
             self.skipTest("running the postinst needs root")
         conf = PKG["work"] / "eecall.conf"
         shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
         os.chmod(conf, 0o600)
+        state = PKG["work"] / "var-lib-eecall"
         script = PKG["work"] / "postinst"
-        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}"))
+        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}")
+                          .replace("state=/var/lib/eecall", f"state={state}"))
         out = run("sh", str(script), "configure")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
                          (grp.getgrnam("www-data").gr_gid, 0o640))
+        # The web server's user keeps max_actions_per_minute's memory there.
+        www = pwd.getpwnam("www-data")
+        self.assertEqual((state.stat().st_uid, state.stat().st_gid, stat.S_IMODE(state.stat().st_mode)),
+                         (www.pw_uid, www.pw_gid, 0o755))
 
     def postinst_for_audio(self, audio, group):
         """The postinst, made to work on `audio` with `group` for Asterisk's, and run."""

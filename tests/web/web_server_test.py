@@ -36,6 +36,7 @@ class Answer:
         self.status = response.status
         self.content_type = response.getheader("Content-Type")
         self.cache_control = response.getheader("Cache-Control")
+        self.allow = response.getheader("Allow")
         self.body = body
 
     def xml(self, field):
@@ -297,6 +298,20 @@ class Server(unittest.TestCase):
                 a = get(pbx() + "&from=100&to=291", path=path)
                 self.assertEqual((a.status, a.xml("result")), (200, "1"), a)
 
+    def test_only_get_and_post_act(self):
+        before = ENV["sim"].received()
+        target = "/eecall?" + pbx() + "&from=100&to=291"
+        for method in ("HEAD", "PUT", "DELETE", "OPTIONS"):
+            with self.subTest(method=method):
+                a = request(method, target, body=b"" if method == "PUT" else None)
+                self.assertEqual(a.status, 405, a)
+                self.assertEqual(a.allow, "GET, POST", a)
+                if method == "HEAD":
+                    self.assertEqual(a.body, b"", a)
+                else:
+                    self.assertEqual(a.xml("error"), "method_not_allowed", a)
+        self.assertEqual(ENV["sim"].received(), before, "a refused method reached the PBX")
+
     def test_logs_never_hold_the_secret(self):
         marker = "Xsecret4log"
         answers = [get(pbx(secret=marker) + "&from=100&to=291", path=path)
@@ -352,6 +367,10 @@ class Server(unittest.TestCase):
                 else:
                     self.assertEqual(a.xml("error"), "action_failed", a)
         print(f"\n  {n} concurrent requests through {ARGS.server}: {elapsed:.2f} s", file=sys.stderr)
+        # Every one of them went through eecall's state file (as the web server's user), which
+        # still parses and counts them all.
+        state = json.loads((ENV["workspace"].state / "recent-actions.json").read_text())
+        self.assertGreaterEqual(len(state["keys"][f"host 127.0.0.1:{ENV['sim'].port}"]["actions"]), n)
 
 
 def setUpModule():

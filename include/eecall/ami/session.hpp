@@ -47,7 +47,9 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   /// Resolve (unless `host` is an IP literal), connect, TLS when configured, banner, then
-  /// Challenge + Login (MD5) or Login (plain) with `events`.
+  /// Challenge + Login (MD5) or Login (plain) with `events`. No failure's message quotes what
+  /// the server sent before the Login succeeded (the log may, sanitised): the answer only says
+  /// what kind of failure it was.
   std::optional<Failure> open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events);
 
   /// Writes one action (refused by the encoder if a value could break the framing).
@@ -62,6 +64,9 @@ class Session {
   /// connection), so a plan can still hang up its call and log off.
   Result<Message> await(const std::function<bool(const Message&)>& wanted, std::string_view step,
                         Clock::time_point deadline);
+
+  /// Sends `action` and reads until the Response with ActionID `id`, whatever it says.
+  Result<Message> exchange(const Message& action, const std::string& id, std::string_view step);
 
   /// Logoff, waiting at most settings.logoff_timeout for the Goodbye; then closes.
   void logoff();

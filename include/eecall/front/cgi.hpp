@@ -11,7 +11,12 @@ namespace eecall::front {
 /// True when a web server started us (GATEWAY_INTERFACE is set).
 bool is_cgi(const Environment& env);
 
-/// Handles one CGI request. Always writes a complete answer; returns 0.
+/// The methods that act, as the `Allow` header of a 405 answer lists them.
+inline constexpr const char* allowed_methods = "GET, POST";
+
+/// Handles one CGI request. Always writes a complete answer; returns 0. Any method but GET and
+/// POST is answered 405 method_not_allowed (headers only for HEAD) before the configuration is
+/// read; a rate-limited request gets a Retry-After header.
 int run_cgi(const Environment& env, std::istream& in, std::ostream& out,
             const Executor& executor = network_executor());
 

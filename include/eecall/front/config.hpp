@@ -4,6 +4,7 @@
 //   [general]                      ; policy, and defaults for every request (settings.hpp keys)
 //   allow_url_credentials = yes    ; no: refuse ip/user/secret in the URL (403 forbidden)
 //   token = long-random-string     ; every request must carry token= or Authorization: Bearer
+//   allow_hosts = 127.0.0.1        ; the only PBX a URL's ip may name (general only)
 //   timeout = 10
 //
 //   [home]                         ; a profile, picked with profile=home ([default] when none)

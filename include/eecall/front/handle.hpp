@@ -17,8 +17,9 @@ namespace eecall::front {
 using Executor = std::function<Outcome(const Request&, const ami::ClientSettings&)>;
 Executor network_executor();
 
-/// Applies the policy (token, profile, URL credentials), validates, checks allow_from /
-/// allow_to, runs the request, logs the one info line, and measures the time.
+/// Applies the policy (token, profile, URL credentials), validates, checks allow_hosts,
+/// allow_from and allow_to, then the anti-flood (repeat_window, max_actions_per_minute), runs
+/// the request, logs the one info line, and measures the time.
 Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor);
 

@@ -34,6 +34,10 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
 /// allow_from (calls) and allow_to (calls and messages), matched against the whole value.
 std::optional<Failure> check_allowed(const Request& request, const Policy& policy);
 
+/// allow_hosts, for a request whose PBX the URL (or --ip) named; a profile's host is the admin's
+/// own choice and is not checked. Nothing is resolved: a name matches only a listed name.
+std::optional<Failure> check_host_allowed(const Request& request, const Policy& policy);
+
 /// Constant-time comparison (of SHA-256 digests, so the length leaks nothing either).
 bool token_matches(std::string_view expected, std::string_view given);
 

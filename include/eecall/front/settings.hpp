@@ -18,6 +18,15 @@
 //   voice       EECALL_VOICE     espeak-ng voice of spoken alerts (default fr)
 //   audio_dir   EECALL_AUDIO_DIR   where spoken alerts' audio is cached (/var/lib/eecall/audio)
 //   audio_max_mb  EECALL_AUDIO_MAX_MB  bound on that cache's size in MiB (1..65536; default 64)
+//   max_actions_per_minute  EECALL_MAX_ACTIONS_PER_MINUTE  calls, alerts and messages a profile
+//                                  (or a PBX named in the URL) may make per minute (0..1000;
+//                                  default 30; 0: no limit)
+//   repeat_window  EECALL_REPEAT_WINDOW  seconds during which the very same request is answered
+//                                  as a duplicate without acting (0..3600; default 0: off)
+//   state_dir   EECALL_STATE_DIR   [general] only: where the memory of both lives
+//                                  (default /var/lib/eecall)
+//   allow_hosts EECALL_ALLOW_HOSTS [general] only: the PBX hosts a URL's `ip` may name (names,
+//                                  addresses, CIDR ranges; default: any)
 #pragma once
 
 #include <map>
@@ -25,6 +34,7 @@
 
 #include "eecall/ami/client.hpp"
 #include "eecall/front/environment.hpp"
+#include "eecall/front/host_list.hpp"
 #include "eecall/result.hpp"
 #include "eecall/speech/speech.hpp"
 
@@ -40,10 +50,30 @@ using SettingValues = std::map<std::string, Setting, std::less<>>;
 /// The default of allow_from and allow_to: digits only.
 inline constexpr std::string_view default_allow_pattern = "[0-9]+";
 
-/// Which numbers a URL may dial: ECMAScript regular expressions matching the whole value.
+/// Which numbers a URL may dial: ECMAScript regular expressions matching the whole value; and
+/// which PBX hosts it may name.
 struct Policy {
   std::string allow_from{default_allow_pattern};  // calls: the first phone or number rung
   std::string allow_to{default_allow_pattern};    // calls and messages: the destination
+  HostList allow_hosts;                           // URL credentials only; empty: any host
+};
+
+inline constexpr const char* default_state_dir = "/var/lib/eecall";
+inline constexpr int default_max_actions_per_minute = 30;
+inline constexpr int max_max_actions_per_minute = 1000;
+inline constexpr int max_repeat_window_seconds = 3600;
+
+/// The anti-flood: at most `max_actions_per_minute` actions per profile (or per PBX host and
+/// port for URL credentials), and the same request again within `repeat_window` answered as a
+/// duplicate. Their memory is one file in `state_dir` (front/flood_guard.hpp).
+struct FloodLimits {
+  int max_actions_per_minute = default_max_actions_per_minute;  // 0: no limit
+  std::chrono::seconds repeat_window{0};                        // 0: off
+  std::string state_dir{default_state_dir};
+
+  [[nodiscard]] bool off() const noexcept {
+    return max_actions_per_minute == 0 && repeat_window.count() == 0;
+  }
 };
 
 /// The default voice of spoken alerts.
@@ -54,10 +84,15 @@ struct EffectiveSettings {
   Policy policy;
   speech::Settings speech;
   std::string voice{default_voice};  // a request's lang= overrides it
+  FloodLimits flood;
 };
 
 /// True for the keys listed above.
 bool is_setting_key(std::string_view key);
+
+/// True for the keys that only [general] (or an EECALL_* variable) may set: state_dir and
+/// allow_hosts concern every profile at once.
+bool is_general_only_key(std::string_view key);
 
 /// Checks and applies `values` in place. Failure: config_error naming the value's origin.
 std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values);
