@@ -26,11 +26,16 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::forbidden: return "forbidden";
     case ErrorCode::config_error: return "config_error";
+    case ErrorCode::cancelled: return "cancelled";
+    case ErrorCode::unknown_job: return "unknown_job";
+    case ErrorCode::busy_jobs: return "busy_jobs";
   }
   return "internal_error";
 }
 
-int http_status(ErrorCode code) noexcept {
+int http_status(ErrorCode code, AnswerKind kind) noexcept {
+  if (kind == AnswerKind::job_accepted) return 202;
+  if (kind == AnswerKind::job_state) return 200;
   switch (code) {
     case ErrorCode::none: return 200;
     case ErrorCode::missing_parameter:
@@ -39,6 +44,9 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::internal_error:
     case ErrorCode::config_error: return 500;
     case ErrorCode::forbidden: return 403;
+    case ErrorCode::unknown_job: return 404;
+    case ErrorCode::cancelled: return 409;
+    case ErrorCode::busy_jobs: return 503;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::not_asterisk:
@@ -61,24 +69,32 @@ int http_status(ErrorCode code) noexcept {
 std::string_view http_reason(int status) noexcept {
   switch (status) {
     case 200: return "OK";
+    case 202: return "Accepted";
     case 400: return "Bad Request";
     case 403: return "Forbidden";
+    case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
     default: return "Unknown";
   }
 }
 
-int exit_status(ErrorCode code) noexcept {
+int exit_status(ErrorCode code, AnswerKind kind) noexcept {
+  if (kind != AnswerKind::outcome) return static_cast<int>(ExitStatus::success);
   if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
   if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
   switch (http_status(code)) {
     case 200: return static_cast<int>(ExitStatus::success);
-    case 400: return static_cast<int>(ExitStatus::bad_input);
+    case 400:
+    case 404: return static_cast<int>(ExitStatus::bad_input);  // a job id that names nothing
+    case 409:
     case 502: return static_cast<int>(ExitStatus::pbx_failure);
+    case 503: return static_cast<int>(ExitStatus::busy);
     case 504: return static_cast<int>(ExitStatus::timeout);
     default: return static_cast<int>(ExitStatus::internal_error);
   }

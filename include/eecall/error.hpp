@@ -31,20 +31,29 @@ enum class ErrorCode {
   internal_error,     // a bug or a resource failure on our side
   forbidden,          // refused by the admin's policy: token, allow_from/allow_to, URL credentials
   config_error,       // the configuration file (or an EECALL_* setting) is unusable
+  // Background jobs (background=1, job=ID):
+  cancelled,     // the job was stopped by a cancel request (its call hung up)
+  unknown_job,   // job=ID names no job (never existed, or cleaned up)
+  busy_jobs,     // max_jobs background jobs are already running
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
 std::string_view error_name(ErrorCode code) noexcept;
 
-/// 200 success, 400 bad request, 403 forbidden by policy, 502 PBX refused or failed,
-/// 504 timeout, 500 ours (a bug or the configuration).
-int http_status(ErrorCode code) noexcept;
+/// What an answer is about: the request's own outcome; a background job just accepted (202,
+/// exit 0); or a job's state (200, exit 0: the job's own result and error are in the body).
+enum class AnswerKind { outcome, job_accepted, job_state };
+
+/// 200 success, 400 bad request, 403 forbidden by policy, 404 unknown job, 409 cancelled,
+/// 502 PBX refused or failed, 503 too many jobs, 504 timeout, 500 ours (a bug or the
+/// configuration). A job answer (`kind`) is 202 or 200 whatever the job's code.
+int http_status(ErrorCode code, AnswerKind kind = AnswerKind::outcome) noexcept;
 
 /// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
 std::string_view http_reason(int status) noexcept;
 
 /// Exit status of the command line: see ExitStatus.
-int exit_status(ErrorCode code) noexcept;
+int exit_status(ErrorCode code, AnswerKind kind = AnswerKind::outcome) noexcept;
 
 /// Documented exit statuses of `eecall` on the command line.
 enum class ExitStatus : int {
@@ -53,10 +62,11 @@ enum class ExitStatus : int {
   bad_input = 2,    // usage error, missing or invalid parameter
   pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
                     // a waited-for call that was not answered (busy, no_answer, ...), an alert
-                    // nobody acknowledged, a prompt Asterisk could not play
+                    // nobody acknowledged, a prompt Asterisk could not play; cancelled
   timeout = 4,
   forbidden = 5,    // token missing or wrong, number not allowed, URL credentials refused
   config_error = 6, // configuration file or EECALL_* setting unusable
+  busy = 7,         // max_jobs background jobs already running: try again later
 };
 
 }  // namespace eecall
