@@ -22,10 +22,10 @@ Result<bool> prepare_prompt(Request& request) {
 
 }  // namespace
 
-Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
-               const Executor& executor) {
-  const auto start = std::chrono::steady_clock::now();
-  Outcome outcome;
+Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment) {
+  Prepared prepared;
+  prepared.start = std::chrono::steady_clock::now();
+  auto& outcome = prepared.refusal;
   const auto given = [&](std::string_view name) {
     return std::any_of(incoming.params.begin(), incoming.params.end(),
                        [&](const auto& p) { return p.first == name && !p.second.empty(); });
@@ -39,26 +39,38 @@ Outcome handle(const Incoming& incoming, const Config& config, const SettingValu
     outcome.subject = f.subject;
   };
 
-  std::optional<Request> request;
   auto resolved = resolve(incoming, config, environment);
   if (!resolved) {
     refuse(resolved.failure());
-  } else if (auto parsed = parse_request(resolved.value().params, incoming.limits); !parsed) {
-    refuse(parsed.failure());
-  } else if (auto denied = check_allowed(parsed.value(), resolved.value().settings.policy)) {
-    request = parsed.value();
-    refuse(*denied);
-  } else if (auto prepared = prepare_prompt(parsed.value()); !prepared.ok()) {
-    request = parsed.value();
-    refuse(prepared.failure());
-  } else {
-    request = std::move(parsed.value());
-    outcome = executor(*request, resolved.value().settings.client);
+    return prepared;
   }
+  prepared.settings = resolved.value().settings;
+  auto parsed = parse_request(resolved.value().params, incoming.limits);
+  if (!parsed) {
+    refuse(parsed.failure());
+    return prepared;
+  }
+  prepared.request = std::move(parsed.value());
+  if (auto denied = check_allowed(*prepared.request, prepared.settings.policy)) {
+    refuse(*denied);
+  } else if (auto prompt = prepare_prompt(*prepared.request); !prompt.ok()) {
+    refuse(prompt.failure());
+  }
+  return prepared;
+}
+
+Outcome execute(const Prepared& prepared, const Executor& executor) {
+  Outcome outcome =
+      prepared.runnable() ? executor(*prepared.request, prepared.settings.client) : prepared.refusal;
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  log::request_done(request ? &*request : nullptr, outcome);
+      std::chrono::steady_clock::now() - prepared.start);
+  log::request_done(prepared.request ? &*prepared.request : nullptr, outcome);
   return outcome;
+}
+
+Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
+               const Executor& executor) {
+  return execute(prepare(incoming, config, environment), executor);
 }
 
 }  // namespace eecall::front

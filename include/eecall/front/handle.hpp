@@ -1,8 +1,11 @@
-// The one flow both front ends share: what arrived -> policy and profile -> Request ->
-// AMI session -> Outcome.
+// The one flow every front end shares: what arrived -> policy and profile -> Request ->
+// AMI session -> Outcome. In two halves, so that a background job (jobs.hpp) validates in the
+// request's process and runs in its own: prepare() decides, execute() runs.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 
 #include "eecall/ami/client.hpp"
 #include "eecall/front/config.hpp"
@@ -17,8 +20,25 @@ namespace eecall::front {
 using Executor = std::function<Outcome(const Request&, const ami::ClientSettings&)>;
 Executor network_executor();
 
-/// Applies the policy (token, profile, URL credentials), validates, checks allow_from /
-/// allow_to, runs the request, logs the one info line, and measures the time.
+/// A request checked and made ready to run, or refused.
+struct Prepared {
+  std::chrono::steady_clock::time_point start;  // when it arrived
+  std::optional<Request> request;  // once parsed (also when refused later: the log names it)
+  EffectiveSettings settings;      // the profile's, [general]'s, ... (policy.hpp)
+  Outcome refusal;                 // error set when it may not run
+
+  [[nodiscard]] bool runnable() const { return request.has_value() && refusal.ok(); }
+};
+
+/// The validating half: the policy (token, profile, URL credentials), the parameters, allow_from
+/// / allow_to, an alert's prompt.
+Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment);
+
+/// The executing half: runs a runnable request (or answers its refusal), measures the time from
+/// its arrival, and logs the one info line.
+Outcome execute(const Prepared& prepared, const Executor& executor);
+
+/// prepare() then execute(), in this process.
 Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor);
 
