@@ -13,6 +13,7 @@ packages=(
   libcli11-dev          # command-line options
   nettle-dev            # MD5 (AMI login), SHA-256 (token check), base64: libnettle.a
   libssl-dev            # TLS to AMI: the eecall-tls.so module and the simulator
+  libcurl4-openssl-dev  # a background job's notify_url: the eecall-notify.so module
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.

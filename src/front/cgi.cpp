@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "eecall/front/config.hpp"
+#include "eecall/front/jobs.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/log.hpp"
 #include "eecall/render.hpp"
@@ -77,7 +78,7 @@ std::string bearer_token(std::string_view header) {
 }
 
 void write_answer(std::ostream& out, const Outcome& outcome, Format format) {
-  const int status = http_status(outcome.error);
+  const int status = http_status(outcome.error, outcome.answer);
   out << "Status: " << status << ' ' << http_reason(status) << "\r\n"
       << "Content-Type: " << content_type(format) << "\r\n"
       << "Cache-Control: no-store\r\n"
@@ -148,7 +149,7 @@ int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const E
     Incoming incoming;
     incoming.params = std::move(params);
     incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
-    write_answer(out, handle(incoming, config.value(), environment_values(env), executor), format);
+    write_answer(out, serve(incoming, config.value(), environment_values(env), executor), format);
   } catch (const std::exception& e) {
     return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
   }

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <regex>
 #include <cstdlib>
 
+#include "eecall/front/notify.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall::front {
@@ -80,7 +82,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 12> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 22> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -93,7 +95,19 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> keys_and
     {"allow_to", "EECALL_ALLOW_TO"},
     {"step_timeout", "EECALL_STEP_TIMEOUT"},
     {"ack_timeout", "EECALL_ACK_TIMEOUT"},
+    {"jobs_dir", "EECALL_JOBS_DIR"},
+    {"max_jobs", "EECALL_MAX_JOBS"},
+    {"job_log", "EECALL_JOB_LOG"},
+    {"notify_url", "EECALL_NOTIFY_URL"},
+    {"notify_timeout", "EECALL_NOTIFY_TIMEOUT"},
+    {"notify_value_acknowledged", "EECALL_NOTIFY_VALUE_ACKNOWLEDGED"},
+    {"notify_value_answered", "EECALL_NOTIFY_VALUE_ANSWERED"},
+    {"notify_value_not_acknowledged", "EECALL_NOTIFY_VALUE_NOT_ACKNOWLEDGED"},
+    {"notify_value_failed", "EECALL_NOTIFY_VALUE_FAILED"},
+    {"notify_value_cancelled", "EECALL_NOTIFY_VALUE_CANCELLED"},
 }};
+
+constexpr std::string_view notify_value_prefix = "notify_value_";
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
   try {
@@ -107,6 +121,41 @@ Result<std::string> check_regex(std::string_view subject, std::string_view value
 
 Result<std::string> check_ca_file(std::string_view value) {
   if (value.empty() || value.front() != '/') return bad("ca_file", "ca_file must be an absolute path");
+  return std::string(value);
+}
+
+Result<std::string> check_absolute_path(std::string_view key, std::string_view value) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c != 0x7F; });
+  if (value.empty() || value.front() != '/' || !printable || value.size() > 1024) {
+    return bad(key, std::string(key) + " must be an absolute path");
+  }
+  return std::string(value);
+}
+
+Result<int> check_max_jobs(std::string_view value) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 100) {
+    return bad("max_jobs", "max_jobs must be a whole number from 1 to 100");
+  }
+  return n;
+}
+
+Result<std::chrono::milliseconds> check_notify_timeout(std::string_view value) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 30) {
+    return bad("notify_timeout", "notify_timeout must be a whole number of seconds from 1 to 30");
+  }
+  return std::chrono::milliseconds(n * 1000);
+}
+
+// A {value} is substituted percent-encoded, so any short printable text will do.
+Result<std::string> check_notify_value(std::string_view key, std::string_view value) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c != 0x7F; });
+  if (!printable || value.size() > 64) {
+    return bad(key, std::string(key) + " must be at most 64 characters, without control characters");
+  }
   return std::string(value);
 }
 
@@ -129,6 +178,14 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   if (key == "callerid") return take(check_caller_id_name("callerid", v), c.call.caller_id_name);
   if (key == "allow_from") return take(check_regex("allow_from", v), s.policy.allow_from);
   if (key == "allow_to") return take(check_regex("allow_to", v), s.policy.allow_to);
+  if (key == "jobs_dir") return take(check_absolute_path(key, v), s.jobs.dir);
+  if (key == "max_jobs") return take(check_max_jobs(v), s.jobs.max_jobs);
+  if (key == "job_log") return take(check_absolute_path(key, v), s.jobs.log_file);
+  if (key == "notify_url") return take(check_notify_template(v), s.notify.url_template);
+  if (key == "notify_timeout") return take(check_notify_timeout(v), s.notify.timeout);
+  if (key.starts_with(notify_value_prefix) && is_setting_key(key)) {
+    return take(check_notify_value(key, v), s.notify.values[std::string(key.substr(notify_value_prefix.size()))]);
+  }
   if (key == "ring") {
     auto r = check_ring_seconds("ring", v);
     if (!r) return r.failure();
@@ -143,6 +200,10 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
 bool is_setting_key(std::string_view key) {
   return std::any_of(keys_and_variables.begin(), keys_and_variables.end(),
                      [&](const auto& kv) { return kv.first == key; });
+}
+
+bool is_general_only_key(std::string_view key) {
+  return key == "jobs_dir" || key == "max_jobs" || key == "job_log";
 }
 
 std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values) {

@@ -10,6 +10,7 @@ import argparse
 import grp
 import http.client
 import os
+import pwd
 import re
 import shutil
 import stat
@@ -28,6 +29,7 @@ PKG = {}  # the .deb, its extracted tree and control files, the simulator
 EXPECTED_FILES = {
     "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
     "./usr/lib/eecall/eecall-tls.so": "-rw-r--r--",
+    "./usr/lib/eecall/eecall-notify.so": "-rw-r--r--",
     "./etc/eecall/eecall.conf": "-rw-r-----",
     "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
     "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
@@ -66,16 +68,18 @@ class Contents(unittest.TestCase):
 
     def test_depends_on_the_shared_libraries_the_binary_links(self):
         depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}
-        # What the program and its TLS module need at run time, by package, as ldd resolves it
+        # What the program and its modules need at run time, by package, as ldd resolves it
         # on this machine.
         needed = set()
-        for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so"):
+        for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so",
+                       "/usr/lib/eecall/eecall-notify.so"):
             for line in run("ldd", str(packaged(binary))).stdout.splitlines():
                 m = re.search(r"=> (/\S+)", line)
                 if m:
                     needed.add(self.owner(m.group(1)))
         self.assertIn(frozenset(["libc6"]), needed)
         self.assertIn("libssl3", set().union(*needed), "the TLS module links the system's OpenSSL")
+        self.assertIn("libcurl4", set().union(*needed), "the notify module links the system's libcurl")
         for names in needed:
             self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
 
@@ -85,6 +89,7 @@ class Contents(unittest.TestCase):
         self.assertIn("NEEDED", needed)
         self.assertNotIn("libssl", needed)
         self.assertNotIn("libcrypto", needed)
+        self.assertNotIn("libcurl", needed)
 
     def owner(self, library):
         """The names that the package holding this library file answers to: its own and
@@ -123,12 +128,19 @@ class Contents(unittest.TestCase):
         conf = PKG["work"] / "eecall.conf"
         shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
         os.chmod(conf, 0o600)
+        self.assertIn("jobs=/var/lib/eecall/jobs", text)
+        jobs = PKG["work"] / "var-lib-eecall" / "jobs"
         script = PKG["work"] / "postinst"
-        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}"))
+        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}")
+                              .replace("jobs=/var/lib/eecall/jobs", f"jobs={jobs}"))
         out = run("sh", str(script), "configure")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
                          (grp.getgrnam("www-data").gr_gid, 0o640))
+        # The background jobs' directory: the web server's user's alone.
+        www = pwd.getpwnam("www-data")
+        self.assertEqual((jobs.stat().st_uid, jobs.stat().st_gid, stat.S_IMODE(jobs.stat().st_mode)),
+                         (www.pw_uid, www.pw_gid, 0o700))
 
     def test_shipped_snippets_are_the_ones_in_cgi_bin(self):
         source = ARGS.source / "cgi-bin"
