@@ -167,9 +167,10 @@ class Simulator:
 
 
 class Workspace:
-    """The temporary directory of one server: cgi-bin/ with a copy of eecall, conf/, logs/, run/."""
+    """The temporary directory of one server: cgi-bin/ with a copy of eecall, eecall/ with its
+    modules, jobs/, conf/, logs/, run/."""
 
-    def __init__(self, eecall_binary, name):
+    def __init__(self, eecall_binary, name, modules=()):
         self.root = Path(tempfile.mkdtemp(prefix=f"eecall-web-{name}-"))
         os.chmod(self.root, 0o755)  # the server's user must reach cgi-bin/
         for d in ("cgi-bin", "conf", "logs", "run", "htdocs"):
@@ -182,14 +183,39 @@ class Workspace:
         self.eecall = self.cgi_bin / "eecall"
         shutil.copy2(eecall_binary, self.eecall)
         os.chmod(self.eecall, 0o755)
+        # eecall's modules where the installed program finds them: ../eecall/ from its directory.
+        for module in modules:
+            (self.root / "eecall").mkdir(mode=0o755, exist_ok=True)
+            shutil.copy2(module, self.root / "eecall" / Path(module).name)
+        # Background jobs' state, as the package makes /var/lib/eecall/jobs: the CGI's user only.
+        self.jobs = self.root / "jobs"
+        self.jobs.mkdir(mode=0o700)
+        if AS_ROOT:
+            os.chown(self.jobs, pw.pw_uid, pw.pw_gid)
+        # EECALL_* settings added to the snippet next to its own (see snippet()).
+        self.settings = {"EECALL_JOBS_DIR": str(self.jobs)}
 
-    def snippet(self, source, log_dir_from=None):
+    # How each snippet sets EECALL_CONTEXT, and how one more setting is written after it.
+    SETTING_SYNTAX = {
+        "apache": ("SetEnv EECALL_CONTEXT from-internal", '\n        SetEnv {name} "{value}"'),
+        "lighttpd": ('"EECALL_CONTEXT" => "from-internal"', ', "{name}" => "{value}"'),
+        "nginx": ("fastcgi_param EECALL_CONTEXT from-internal;", '\n    fastcgi_param {name} "{value}";'),
+    }
+
+    def snippet(self, source, log_dir_from=None, server=None):
         """The shipped snippet with /usr/lib/cgi-bin (and the server's log directory) moved
-        into the workspace; nothing else is changed."""
+        into the workspace, and for `server` the workspace's settings (self.settings: the jobs
+        directory, the notify URL) added after EECALL_CONTEXT in the snippet's own syntax;
+        nothing else is changed."""
         text = Path(source).read_text()
         text = text.replace("/usr/lib/cgi-bin", str(self.cgi_bin))
         if log_dir_from:
             text = text.replace(log_dir_from, str(self.root / "logs"))
+        if server:
+            anchor, syntax = self.SETTING_SYNTAX[server]
+            assert text.count(anchor) == 1, f"{source}: no single '{anchor}' line"
+            added = "".join(syntax.format(name=k, value=v) for k, v in self.settings.items())
+            text = text.replace(anchor, anchor + added)
         return text
 
     def console(self, name):
@@ -209,7 +235,7 @@ class Workspace:
 def start_apache(ws, configs, port):
     binary = require_program("apache2")
     modules = "/usr/lib/apache2/modules"
-    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf"))
+    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf", server="apache"))
     user = f"User {WEB_USER}\nGroup {WEB_USER}\n" if AS_ROOT else ""
     r = ws.root
     # A minimal Debian-like apache2.conf: mpm_event + cgid (Debian's default pair), the stock
@@ -262,7 +288,7 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
 
 def start_lighttpd(ws, configs, port):
     binary = require_program("lighttpd")
-    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "lighttpd-eecall.conf"))
+    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "lighttpd-eecall.conf", server="lighttpd"))
     user = f'server.username = "{WEB_USER}"\nserver.groupname = "{WEB_USER}"\n' if AS_ROOT else ""
     r = ws.root
     # Debian's lighttpd.conf loads mod_access and mod_alias itself, 10-accesslog.conf sets
@@ -300,7 +326,7 @@ def start_nginx(ws, configs, port):
     r = ws.root
     socket_path = r / "run/fcgiwrap.socket"
     log_snippet = ws.write("conf/eecall-log.conf", ws.snippet(Path(configs) / "nginx-eecall-log.conf"))
-    snippet_text = ws.snippet(Path(configs) / "nginx-eecall.conf", log_dir_from="/var/log/nginx")
+    snippet_text = ws.snippet(Path(configs) / "nginx-eecall.conf", log_dir_from="/var/log/nginx", server="nginx")
     snippet_text = snippet_text.replace("/run/fcgiwrap.socket", str(socket_path))
     snippet = ws.write("conf/eecall.conf", snippet_text)
     shutil.copy("/etc/nginx/fastcgi_params", r / "conf/fastcgi_params")  # read, never written
