@@ -18,6 +18,7 @@ packages=(
   libsoxr-dev           # resampling espeak-ng's 22050 Hz to the 8000 Hz Asterisk plays
   libsndfile1-dev       # writing the WAV file
   espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
+  libcurl4-openssl-dev  # a background job's notify_url: the eecall-notify.so module
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.

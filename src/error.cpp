@@ -29,11 +29,16 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::speech_failed: return "speech_failed";
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::cancelled: return "cancelled";
+    case ErrorCode::unknown_job: return "unknown_job";
+    case ErrorCode::busy_jobs: return "busy_jobs";
   }
   return "internal_error";
 }
 
-int http_status(ErrorCode code) noexcept {
+int http_status(ErrorCode code, AnswerKind kind) noexcept {
+  if (kind == AnswerKind::job_accepted) return 202;
+  if (kind == AnswerKind::job_state) return 200;
   switch (code) {
     case ErrorCode::none: return 200;
     case ErrorCode::missing_parameter:
@@ -45,6 +50,9 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::forbidden: return 403;
     case ErrorCode::method_not_allowed: return 405;
     case ErrorCode::rate_limited: return 429;
+    case ErrorCode::unknown_job: return 404;
+    case ErrorCode::cancelled: return 409;
+    case ErrorCode::busy_jobs: return 503;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
     case ErrorCode::not_asterisk:
@@ -67,27 +75,35 @@ int http_status(ErrorCode code) noexcept {
 std::string_view http_reason(int status) noexcept {
   switch (status) {
     case 200: return "OK";
+    case 202: return "Accepted";
     case 400: return "Bad Request";
     case 403: return "Forbidden";
+    case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
     default: return "Unknown";
   }
 }
 
-int exit_status(ErrorCode code) noexcept {
+int exit_status(ErrorCode code, AnswerKind kind) noexcept {
+  if (kind != AnswerKind::outcome) return static_cast<int>(ExitStatus::success);
   if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
   if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
-  if (code == ErrorCode::rate_limited) return static_cast<int>(ExitStatus::rate_limited);
+  if (code == ErrorCode::rate_limited) return static_cast<int>(ExitStatus::try_later);
   if (code == ErrorCode::method_not_allowed) return static_cast<int>(ExitStatus::bad_input);
   switch (http_status(code)) {
     case 200: return static_cast<int>(ExitStatus::success);
-    case 400: return static_cast<int>(ExitStatus::bad_input);
+    case 400:
+    case 404: return static_cast<int>(ExitStatus::bad_input);  // a job id that names nothing
+    case 409:
     case 502: return static_cast<int>(ExitStatus::pbx_failure);
+    case 503: return static_cast<int>(ExitStatus::try_later);
     case 504: return static_cast<int>(ExitStatus::timeout);
     default: return static_cast<int>(ExitStatus::internal_error);
   }

@@ -15,8 +15,28 @@ std::string_view attempt_outcome_name(AttemptOutcome outcome) noexcept {
     case AttemptOutcome::playback_failed: return "playback_failed";
     case AttemptOutcome::sent: return "sent";
     case AttemptOutcome::failed: return "failed";
+    case AttemptOutcome::cancelled: return "cancelled";
   }
   return "call_failed";
+}
+
+std::string_view job_state_name(JobState state) noexcept {
+  switch (state) {
+    case JobState::queued: return "queued";
+    case JobState::running: return "running";
+    case JobState::done: return "done";
+    case JobState::failed: return "failed";
+    case JobState::cancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<JobState> parse_job_state(std::string_view name) noexcept {
+  for (const auto state : {JobState::queued, JobState::running, JobState::done, JobState::failed,
+                           JobState::cancelled}) {
+    if (job_state_name(state) == name) return state;
+  }
+  return std::nullopt;
 }
 
 }  // namespace eecall

@@ -4,6 +4,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <sstream>
 #include <vector>
 
@@ -36,7 +37,7 @@ std::string printable(std::string_view raw) {
 }
 
 struct Fields {
-  int result;
+  std::optional<int> result;  // none while a job has no result yet
   std::string action;
   std::string error;
   std::string message;
@@ -57,6 +58,16 @@ struct Fields {
     std::string detail;
   };
   std::vector<Try> attempts;
+  std::string job;
+  std::string state;
+  std::string detail;
+  struct Notify {
+    std::string state;
+    int tries;
+    std::optional<long> http_status;
+    std::string message;
+  };
+  std::optional<Notify> notify;
 };
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -66,7 +77,7 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 Fields fields_of(const Outcome& o) {
   Fields f;
-  f.result = o.ok() ? 1 : 0;
+  if (!o.pending()) f.result = o.ok() ? 1 : 0;
   f.action = o.action ? std::string(action_name(*o.action)) : std::string();
   f.error = o.ok() ? std::string() : std::string(error_name(o.error));
   f.message = printable(o.message);
@@ -84,8 +95,18 @@ Fields fields_of(const Outcome& o) {
     f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
                           seconds_text(a.elapsed), printable(a.detail)});
   }
+  if (o.job) {
+    f.job = printable(o.job->id);
+    f.state = std::string(job_state_name(o.job->state));
+    f.detail = printable(o.job->detail);
+    if (const auto& n = o.job->notify) {
+      f.notify = Fields::Notify{printable(n->state), n->tries, n->http_status, printable(n->message)};
+    }
+  }
   return f;
 }
+
+std::string result_text(const Fields& f) { return f.result ? std::to_string(*f.result) : std::string(); }
 
 }  // namespace
 
@@ -113,11 +134,14 @@ std::string render_xml(const Outcome& outcome) {
   auto element = [&](const std::string& name, const std::string& value) {
     answer.push_back(pt::ptree::value_type(name, pt::ptree(value)));
   };
-  element("result", std::to_string(f.result));
+  element("result", result_text(f));
   if (!f.action.empty()) element("action", f.action);
   if (!f.error.empty()) element("error", f.error);
   element("message", f.message);
   if (!f.subject.empty()) element(f.subject_name, f.subject);
+  if (!f.job.empty()) element("job", f.job);
+  if (!f.state.empty()) element("state", f.state);
+  if (!f.detail.empty()) element("detail", f.detail);
   if (!f.action_id.empty()) element("action_id", f.action_id);
   if (f.reason) element("reason", std::to_string(*f.reason));
   if (!f.channel.empty()) element("channel", f.channel);
@@ -136,6 +160,16 @@ std::string render_xml(const Outcome& outcome) {
       attempts.push_back(pt::ptree::value_type("attempt", std::move(attempt)));
     }
     answer.push_back(pt::ptree::value_type("attempts", std::move(attempts)));
+  }
+  if (f.notify) {
+    pt::ptree notify;
+    notify.push_back(pt::ptree::value_type("state", pt::ptree(f.notify->state)));
+    notify.push_back(pt::ptree::value_type("tries", pt::ptree(std::to_string(f.notify->tries))));
+    if (f.notify->http_status) {
+      notify.push_back(pt::ptree::value_type("http_status", pt::ptree(std::to_string(*f.notify->http_status))));
+    }
+    if (!f.notify->message.empty()) notify.push_back(pt::ptree::value_type("message", pt::ptree(f.notify->message)));
+    answer.push_back(pt::ptree::value_type("notify", std::move(notify)));
   }
   element("elapsed_ms", std::to_string(f.elapsed_ms));
   pt::ptree document;
@@ -159,11 +193,14 @@ std::string render_xml(const Outcome& outcome) {
 std::string render_json(const Outcome& outcome) {
   const auto f = fields_of(outcome);
   nlohmann::ordered_json j;
-  j["result"] = f.result;
+  j["result"] = f.result ? nlohmann::ordered_json(*f.result) : nlohmann::ordered_json(nullptr);
   if (!f.action.empty()) j["action"] = f.action;
   if (!f.error.empty()) j["error"] = f.error;
   j["message"] = f.message;
   if (!f.subject.empty()) j[f.subject_name] = f.subject;
+  if (!f.job.empty()) j["job"] = f.job;
+  if (!f.state.empty()) j["state"] = f.state;
+  if (!f.detail.empty()) j["detail"] = f.detail;
   if (!f.action_id.empty()) j["action_id"] = f.action_id;
   if (f.reason) j["reason"] = *f.reason;
   if (!f.channel.empty()) j["channel"] = f.channel;
@@ -182,17 +219,31 @@ std::string render_json(const Outcome& outcome) {
       attempts.push_back(std::move(attempt));
     }
   }
+  if (f.notify) {
+    auto& notify = j["notify"];
+    notify["state"] = f.notify->state;
+    notify["tries"] = f.notify->tries;
+    if (f.notify->http_status) notify["http_status"] = *f.notify->http_status;
+    if (!f.notify->message.empty()) notify["message"] = f.notify->message;
+  }
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }
 
 std::string render_text(const Outcome& outcome) {
   const auto f = fields_of(outcome);
-  std::string line = outcome.ok() ? "OK" : "FAILED";
+  std::string line = outcome.answer == AnswerKind::job_accepted ? std::string("ACCEPTED")
+                     : outcome.pending()                        ? f.state  // QUEUED, RUNNING
+                     : outcome.ok()                             ? std::string("OK")
+                                                                : std::string("FAILED");
+  if (outcome.pending()) {
+    for (auto& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
   if (!f.action.empty()) line += " " + f.action;
   if (f.duplicate) line += " (duplicate)";
   if (!f.error.empty()) line += " " + f.error;
   if (!f.subject.empty()) line += " (" + f.subject_name + " " + f.subject + ")";
+  if (!f.job.empty()) line += " job " + f.job;
   line += ": " + f.message;
   if (!f.attempts.empty()) {
     line += " (";
@@ -202,6 +253,7 @@ std::string render_text(const Outcome& outcome) {
     }
     line += ")";
   }
+  if (f.notify) line += "; notify " + f.notify->state;
   line += " [" + std::to_string(f.elapsed_ms) + " ms]\n";
   return line;
 }

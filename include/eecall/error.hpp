@@ -34,20 +34,30 @@ enum class ErrorCode {
   speech_failed,      // text to speech: the speech module is missing, or the engine or disk failed
   method_not_allowed,  // CGI: an HTTP method other than GET or POST (HEAD, PUT, DELETE, ...)
   rate_limited,        // more than max_actions_per_minute actions in the last minute
+  // Background jobs (background=1, job=ID):
+  cancelled,     // the job was stopped by a cancel request (its call hung up)
+  unknown_job,   // job=ID names no job (never existed, or cleaned up)
+  busy_jobs,     // max_jobs background jobs are already running
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
 std::string_view error_name(ErrorCode code) noexcept;
 
-/// 200 success, 400 bad request, 403 forbidden by policy, 405 method not allowed, 429 too many
-/// actions, 502 PBX refused or failed, 504 timeout, 500 ours (a bug or the configuration).
-int http_status(ErrorCode code) noexcept;
+/// What an answer is about: the request's own outcome; a background job just accepted (202,
+/// exit 0); or a job's state (200, exit 0: the job's own result and error are in the body).
+enum class AnswerKind { outcome, job_accepted, job_state };
+
+/// 200 success, 400 bad request, 403 forbidden by policy, 404 unknown job, 405 method not
+/// allowed, 409 cancelled, 429 too many actions, 502 PBX refused or failed, 503 too many jobs,
+/// 504 timeout, 500 ours (a bug or the configuration). A job answer (`kind`) is 202 or 200
+/// whatever the job's code.
+int http_status(ErrorCode code, AnswerKind kind = AnswerKind::outcome) noexcept;
 
 /// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
 std::string_view http_reason(int status) noexcept;
 
 /// Exit status of the command line: see ExitStatus.
-int exit_status(ErrorCode code) noexcept;
+int exit_status(ErrorCode code, AnswerKind kind = AnswerKind::outcome) noexcept;
 
 /// Documented exit statuses of `eecall` on the command line.
 enum class ExitStatus : int {
@@ -57,11 +67,12 @@ enum class ExitStatus : int {
                     // only a web server can cause)
   pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
                     // a waited-for call that was not answered (busy, no_answer, ...), an alert
-                    // nobody acknowledged, a prompt Asterisk could not play
+                    // nobody acknowledged, a prompt Asterisk could not play; cancelled
   timeout = 4,
   forbidden = 5,    // token missing or wrong, number not allowed, URL credentials refused
   config_error = 6, // configuration file or EECALL_* setting unusable
-  rate_limited = 7, // max_actions_per_minute reached: nothing was sent, try again later
+  try_later = 7,    // nothing was done, try again later: max_actions_per_minute reached
+                    // (rate_limited) or max_jobs background jobs already running (busy_jobs)
 };
 
 }  // namespace eecall

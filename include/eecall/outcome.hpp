@@ -25,6 +25,7 @@ enum class AttemptOutcome {
   playback_failed,   // answered, but Asterisk could not play the prompt
   sent,              // message delivered to Asterisk
   failed,            // message refused
+  cancelled,         // a cancel request stopped it (eecall hung the call up)
 };
 std::string_view attempt_outcome_name(AttemptOutcome outcome) noexcept;
 
@@ -33,6 +34,31 @@ struct Attempt {
   AttemptOutcome outcome = AttemptOutcome::call_failed;
   std::chrono::milliseconds elapsed{0};
   std::string detail;  // e.g. Asterisk's text, or "pressed 2"
+};
+
+/// A background job's state (background=1, then job=ID): queued until its process starts,
+/// running, then one of the three ends.
+enum class JobState { queued, running, done, failed, cancelled };
+std::string_view job_state_name(JobState state) noexcept;
+std::optional<JobState> parse_job_state(std::string_view name) noexcept;
+[[nodiscard]] inline bool job_ended(JobState state) noexcept {
+  return state != JobState::queued && state != JobState::running;
+}
+
+/// What became of a job's call to notify_url, once it ended.
+struct NotifyReport {
+  std::string state;  // "sending", "sent" or "failed"
+  int tries = 0;
+  std::optional<long> http_status;  // of the last try that got an HTTP answer
+  std::string message;              // what happened; never the URL's secrets
+};
+
+/// The background job an answer is about.
+struct JobInfo {
+  std::string id;  // 32 lower-case hex digits
+  JobState state = JobState::queued;
+  std::string detail;  // while running: "ringing 100", "100 answered", "100: busy"
+  std::optional<NotifyReport> notify;
 };
 
 struct Outcome {
@@ -55,8 +81,15 @@ struct Outcome {
   // rate_limited: when the next action of this profile (or PBX) will be accepted; the CGI
   // front end sends it as the Retry-After header.
   std::optional<std::chrono::seconds> retry_after;
+  // Background jobs: the 202 that accepted one, or a job's state (status and exit: error.hpp).
+  AnswerKind answer = AnswerKind::outcome;
+  std::optional<JobInfo> job;
 
   [[nodiscard]] bool ok() const noexcept { return error == ErrorCode::none; }
+  /// A job's state while it has no result yet (queued or running).
+  [[nodiscard]] bool pending() const noexcept {
+    return answer == AnswerKind::job_state && job && !job_ended(job->state);
+  }
 };
 
 }  // namespace eecall

@@ -19,6 +19,7 @@ struct AttemptResult {
   std::optional<Failure> fatal;
   bool queued = false;  // Asterisk accepted the Originate: the phone was (or may have been) rung
   std::string action_id;
+  std::string channel_id;  // ours, given in the Originate
   std::string channel;
   std::string uniqueid;
 };
@@ -47,6 +48,7 @@ ErrorCode error_of(AttemptOutcome outcome) {
     case AttemptOutcome::congestion: return ErrorCode::congestion;
     case AttemptOutcome::hangup: return ErrorCode::hangup;
     case AttemptOutcome::playback_failed: return ErrorCode::playback_failed;
+    case AttemptOutcome::cancelled: return ErrorCode::cancelled;
     case AttemptOutcome::call_failed:
     case AttemptOutcome::failed: break;
   }
@@ -63,7 +65,8 @@ class AlertRun {
   AttemptResult ring(const std::string& phone, Clock::time_point deadline) {
     AttemptResult result;
     result.action_id = session_.next_id("action");
-    const auto channel_id = session_.next_id("channel");
+    result.channel_id = session_.next_id("channel");
+    const auto& channel_id = result.channel_id;
     auto reply = session_.request(
         make_alert_originate(request_, phone, settings_.call, settings_.alert, result.action_id, channel_id),
         "action");
@@ -72,13 +75,17 @@ class AlertRun {
       return result;
     }
     result.queued = true;
+    report(settings_, Progress::Step::ringing, phone, channel_id);
     CallWatch watch(result.action_id, channel_id);
 
     // Ringing, until the OriginateResponse (it comes when the phone answers or gives up).
     const auto ring_deadline = std::min(Clock::now() + ring_time() + std::chrono::seconds(10), deadline);
     if (auto failed = watch_until(watch, [&] { return watch.responded(); }, "ring", ring_deadline)) {
       hang_up(channel_id);  // it may still be ringing
-      if (failed->code == ErrorCode::timeout && !watch.any_event()) {
+      if (failed->code == ErrorCode::cancelled) {
+        result.outcome = AttemptOutcome::cancelled;
+        failed->message = "cancelled while " + phone + " was ringing; eecall hung the call up";
+      } else if (failed->code == ErrorCode::timeout && !watch.any_event()) {
         failed->message = "no event about the call to " + phone +
                           " arrived: the AMI user needs read = call (events), or the PBX is overloaded";
       }
@@ -96,13 +103,17 @@ class AlertRun {
     }
     result.uniqueid = watch.uniqueid();
     result.outcome = AttemptOutcome::answered;  // until the prompt and the key say more
+    report(settings_, Progress::Step::answered, phone, channel_id);
 
     // Answered: the prompt plays (and Read waits for the key) until Asterisk hangs up.
     const auto play_deadline = std::min(Clock::now() + prompt_time(), deadline);
     if (auto failed = watch_until(watch, [&] { return watch.ended() || acknowledged(watch); }, "prompt",
                                   play_deadline)) {
       hang_up(channel_id);
-      if (failed->code == ErrorCode::timeout) {
+      if (failed->code == ErrorCode::cancelled) {
+        result.outcome = AttemptOutcome::cancelled;
+        failed->message = "cancelled while " + phone + " was on the line; eecall hung the call up";
+      } else if (failed->code == ErrorCode::timeout) {
         failed->message = "the call to " + phone + " was answered but had not ended when the " +
                           (Clock::now() >= deadline ? std::string("alert's deadline (wait) passed")
                                                     : std::string("prompt should have been over")) +
@@ -229,6 +240,10 @@ Outcome run_alert(Session& session, const Request& request, const ClientSettings
   const auto deadline = session.total_deadline() - reserve;
   for (int round = 0; round < request.alert.rounds; ++round) {
     for (const auto& phone : request.phones) {
+      if (session.cancelled()) {
+        set_failure(outcome, {ErrorCode::cancelled, "the alert was cancelled before " + phone + " was rung", "alert"});
+        return outcome;
+      }
       if (Clock::now() >= deadline) {
         set_failure(outcome, {ErrorCode::timeout,
                               "the alert's deadline (wait=" + std::to_string(request.wait.count()) +
@@ -240,7 +255,10 @@ Outcome run_alert(Session& session, const Request& request, const ClientSettings
       auto result = run.ring(phone, deadline);
       outcome.action_id = result.action_id;
       const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-      if (result.queued) outcome.attempts.push_back({phone, result.outcome, elapsed, result.detail});
+      if (result.queued) {
+        outcome.attempts.push_back({phone, result.outcome, elapsed, result.detail});
+        report(settings, Progress::Step::attempt_ended, phone, result.channel_id, result.outcome);
+      }
       if (result.fatal) {
         set_failure(outcome, *result.fatal);
         return outcome;

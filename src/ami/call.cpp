@@ -12,6 +12,11 @@ void set_failure(Outcome& outcome, const Failure& failure) {
   outcome.subject = failure.subject;
 }
 
+void report(const ClientSettings& settings, Progress::Step step, const std::string& phone,
+            const std::string& channel_id, std::optional<AttemptOutcome> outcome) {
+  if (settings.on_progress) settings.on_progress(Progress{step, phone, channel_id, outcome});
+}
+
 // OriginateResponse Reason (pbx_dial_reason(), an ast_control_frame_type; ami-protocol.md §4.4).
 ErrorCode unanswered_call_outcome(int reason, bool busy_seen) {
   switch (reason) {
@@ -66,6 +71,7 @@ Outcome run_call(Session& session, const Request& request, const ClientSettings&
   }
   outcome.message = std::string(reply.value().get_or("Message"));
   if (!waiting) return outcome;
+  report(settings, Progress::Step::ringing, request.from, channel_id);
 
   CallWatch watch(outcome.action_id, channel_id);
   const auto deadline = std::min(Clock::now() + request.wait, session.total_deadline());
@@ -77,7 +83,13 @@ Outcome run_call(Session& session, const Request& request, const ClientSettings&
       "wait", deadline);
   if (!event) {
     auto failure = event.failure();
-    if (failure.code == ErrorCode::timeout) {
+    if (failure.code == ErrorCode::cancelled) {
+      // Still ringing: hang it up by the ChannelId Asterisk gave it (docs/alerts.md).
+      auto hung_up = session.request(make_hangup(channel_id, session.next_id("hangup")), "hangup");
+      failure.message = "cancelled while " + request.from + " was ringing; " +
+                        (hung_up ? std::string("eecall hung the call up")
+                                 : "the Hangup failed: " + hung_up.failure().message);
+    } else if (failure.code == ErrorCode::timeout) {
       failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
                         " s: the call may still be ringing (events only arrive if the AMI "
                         "user has read = call)";
@@ -90,6 +102,7 @@ Outcome run_call(Session& session, const Request& request, const ClientSettings&
   outcome.reason = reason;
   outcome.channel = watch.channel();
   outcome.uniqueid = watch.answered() ? watch.uniqueid() : std::string();
+  if (watch.answered()) report(settings, Progress::Step::answered, request.from, channel_id);
   // Not answered is an outcome like answered: reported after a normal Logoff.
   outcome.error = unanswered_call_outcome(reason, watch.busy_seen());
   outcome.message = describe_call_outcome(outcome.error, reason);

@@ -45,6 +45,9 @@ Outcome Client::run(const Request& request) {
     if (auto failed = session.open({request.host, request.port, request.user, request.secret}, resolver_,
                                    events_for(request))) {
       set_failure(outcome, *failed);
+    } else if (session.cancelled()) {  // cancelled while logging in: nothing was sent yet
+      set_failure(outcome, {ErrorCode::cancelled, "the request was cancelled before its action was sent", "login"});
+      session.logoff();
     } else {
       outcome = run_plan(session, request, settings_);
       session.logoff();

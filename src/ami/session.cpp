@@ -5,6 +5,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
@@ -12,7 +13,9 @@
 #include <array>
 #include <condition_variable>
 #include <mutex>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <random>
 #include <thread>
 
@@ -99,7 +102,9 @@ std::string describe(const std::vector<std::string>& addresses) {
 class Connection {
  public:
   Connection(const ClientSettings& settings, Clock::time_point total_deadline)
-      : settings_(settings), total_deadline_(total_deadline), parser_(settings.limits) {}
+      : settings_(settings), total_deadline_(total_deadline), parser_(settings.limits) {
+    watch_cancel_fd();
+  }
 
   std::optional<Failure> connect(const std::vector<std::string>& addresses, std::uint16_t port) {
     std::vector<tcp::endpoint> endpoints;
@@ -197,9 +202,12 @@ class Connection {
     return std::nullopt;
   }
 
+  /// `interruptible`: a cancel request ends this wait (the plans' waits for events); the replies
+  /// to our own actions (login, Hangup, Logoff) are always read to the end.
   Result<Message> await(const std::function<bool(const Message&)>& wanted, std::string_view step,
-                        Clock::time_point deadline) {
+                        Clock::time_point deadline, bool interruptible) {
     for (;;) {
+      if (interruptible && cancel_requested()) return cancelled(step);
       auto next = parser_.next_message();
       if (!next) {
         auto failure = next.failure();
@@ -211,8 +219,20 @@ class Connection {
         if (wanted(*message)) return std::move(*message);
         continue;
       }
-      if (auto failed = read_more(step, deadline, OnTimeout::cancel)) return *failed;
+      interruptible_ = interruptible;
+      auto failed = read_more(step, deadline, OnTimeout::cancel);
+      interruptible_ = false;
+      if (failed) return *failed;
     }
+  }
+
+  /// True once the cancel descriptor became readable (checked now, also while no I/O runs).
+  bool cancel_requested() {
+    if (!cancel_requested_ && cancel_) {
+      pollfd fd{cancel_->native_handle(), POLLIN, 0};
+      cancel_requested_ = ::poll(&fd, 1, 0) > 0;
+    }
+    return cancel_requested_;
   }
 
   [[nodiscard]] Clock::time_point total_deadline() const { return total_deadline_; }
@@ -331,8 +351,13 @@ class Connection {
     while (result == asio::error::would_block && Clock::now() < deadline) {
       io_.run_one_until(deadline);
     }
-    if (result != asio::error::would_block) return std::nullopt;
-    // Deadline passed: cancelling (or closing) makes the pending operation finish; let it.
+    if (result != asio::error::would_block) {
+      // The cancel watch cancels an interruptible read: that is the request's cancel.
+      if (result == asio::error::operation_aborted && interruptible_ && cancel_requested_) return cancelled(step);
+      return std::nullopt;
+    }
+    // Deadline passed: cancelling (or closing) makes the pending operation finish; let it. (Not
+    // io_.run(): the cancel watch stays pending for the session's whole life.)
     if (on_timeout == OnTimeout::cancel) {
       boost::system::error_code ignored;
       socket_.cancel(ignored);
@@ -340,7 +365,7 @@ class Connection {
       close();
     }
     io_.restart();
-    io_.run();
+    while (result == asio::error::would_block) io_.run_one();
     const bool total = deadline >= total_deadline_;
     return Failure{ErrorCode::timeout,
                    total ? "the request's total deadline passed while waiting for " + std::string(step)
@@ -349,10 +374,35 @@ class Connection {
                    std::string(step)};
   }
 
+  static Failure cancelled(std::string_view step) {
+    return Failure{ErrorCode::cancelled,
+                   "the request was cancelled while waiting for " + std::string(step), std::string(step)};
+  }
+
+  // Waits on a copy of settings.cancel_fd: when it becomes readable, a pending interruptible
+  // read is cancelled (run_until_done turns that into `cancelled`), and every later one too.
+  void watch_cancel_fd() {
+    if (settings_.cancel_fd < 0) return;
+    const int copy = ::fcntl(settings_.cancel_fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) return;
+    cancel_.emplace(io_, copy);
+    cancel_->async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+      if (ec) return;
+      cancel_requested_ = true;
+      if (interruptible_) {
+        boost::system::error_code ignored;
+        socket_.cancel(ignored);
+      }
+    });
+  }
+
   const ClientSettings& settings_;
   Clock::time_point total_deadline_;
   asio::io_context io_;
   tcp::socket socket_{io_};
+  std::optional<asio::posix::stream_descriptor> cancel_;
+  bool cancel_requested_ = false;
+  bool interruptible_ = false;  // the pending read is a plan's wait for events
   struct TlsClose {
     const eecall_tls_api* const* api;
     void operator()(eecall_tls_session* session) const { (*api)->close(session); }
@@ -482,8 +532,9 @@ std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& r
 
 Result<Message> Session::exchange(const Message& action, const std::string& id, std::string_view step) {
   if (auto failed = send(action, step)) return *failed;
-  return await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; }, step,
-               step_deadline());
+  // The reply to our own action is always read to its end: a cancel never interrupts it.
+  return impl_->connection.await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; },
+                                 step, step_deadline(), false);
 }
 
 std::optional<Failure> Session::send(const Message& action, std::string_view step) {
@@ -504,8 +555,10 @@ Result<Message> Session::request(const Message& action, std::string_view step) {
 
 Result<Message> Session::await(const std::function<bool(const Message&)>& wanted, std::string_view step,
                                Clock::time_point deadline) {
-  return impl_->connection.await(wanted, step, deadline);
+  return impl_->connection.await(wanted, step, deadline, true);
 }
+
+bool Session::cancelled() { return impl_->connection.cancel_requested(); }
 
 void Session::logoff() {
   auto& c = impl_->connection;
@@ -514,8 +567,8 @@ void Session::logoff() {
     const auto id = next_id("logoff");
     if (!send(make_logoff(id), "logoff")) {
       const auto deadline = std::min(Clock::now() + impl_->settings.logoff_timeout, c.total_deadline());
-      auto bye = await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; },
-                       "logoff", deadline);
+      auto bye = c.await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == id; },
+                         "logoff", deadline, false);
       if (!bye) spdlog::debug("logoff: {}", bye.failure().message);
     }
   }

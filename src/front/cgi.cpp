@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "eecall/front/config.hpp"
+#include "eecall/front/jobs.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/log.hpp"
 #include "eecall/render.hpp"
@@ -78,7 +79,7 @@ std::string bearer_token(std::string_view header) {
 
 // `with_body` false: a HEAD request, which gets the status and headers only (RFC 9110 9.3.2).
 void write_answer(std::ostream& out, const Outcome& outcome, Format format, bool with_body = true) {
-  const int status = http_status(outcome.error);
+  const int status = http_status(outcome.error, outcome.answer);
   out << "Status: " << status << ' ' << http_reason(status) << "\r\n";
   if (outcome.error == ErrorCode::method_not_allowed) out << "Allow: " << allowed_methods << "\r\n";
   if (outcome.retry_after) out << "Retry-After: " << outcome.retry_after->count() << "\r\n";
@@ -161,7 +162,7 @@ int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const E
     Incoming incoming;
     incoming.params = std::move(params);
     incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
-    write_answer(out, handle(incoming, config.value(), environment_values(env), executor), format);
+    write_answer(out, serve(incoming, config.value(), environment_values(env), executor), format);
   } catch (const std::exception& e) {
     return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
   }

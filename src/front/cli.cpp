@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "eecall/front/config.hpp"
+#include "eecall/front/jobs.hpp"
 #include "eecall/front/policy.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/render.hpp"
@@ -65,6 +66,14 @@ ALERTS (say or play instead of to; no dialplan needed on the PBX)
   Empty values count as absent. CR, LF or NUL in any value but msg is refused.
   Options override the QUERY string's values; its format= works like --format.
 
+BACKGROUND (background=1, --background; docs/background.md)
+  The request is checked as always, then answered at once (202, exit 0) with a
+  job id, and runs on in a detached process (an alert's wait up to 3600 s).
+  job=ID (--job ID) answers its state: queued, running (result empty; detail
+  says where it is), then done (result 1), failed or cancelled (result 0) with
+  the request's own answer. cancel=1 (--cancel) stops it and hangs up its call.
+  When it ends, the admin's notify_url (never a request's) is fetched with GET.
+
 ENVIRONMENT
   EECALL_SECRET   AMI secret when --secret is not given (keeps it out of 'ps').
   EECALL_TIMEOUT  total deadline in seconds (0.1-120, default 10).
@@ -92,6 +101,13 @@ ENVIRONMENT
                   web server's); not writable: no limits, and a warning.
   EECALL_ALLOW_HOSTS  names, addresses, CIDR ranges that --ip may name (default any);
                   another is forbidden (exit 5) before any DNS query.
+  EECALL_JOBS_DIR     background jobs' state files (default /var/lib/eecall/jobs).
+  EECALL_MAX_JOBS     background jobs at once (default 4); EECALL_JOB_LOG their log
+                  file (default syslog).
+  EECALL_NOTIFY_URL   URL fetched when a background job ends, with {result} {error}
+                  {acknowledged_by} {job} {state} {value}; EECALL_NOTIFY_TIMEOUT
+                  seconds per try (default 5, 3 tries); EECALL_NOTIFY_VALUE_ACKNOWLEDGED,
+                  _ANSWERED, _NOT_ACKNOWLEDGED, _FAILED, _CANCELLED: the {value}s.
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -103,7 +119,8 @@ OUTPUT
   not_asterisk auth_failed permission_denied action_failed protocol_error,
   and with --wait: busy no_answer congestion hangup call_failed; alerts also
   not_acknowledged playback_failed; also forbidden, config_error, tls_failed,
-  speech_failed, rate_limited (with retry_after, in seconds).
+  speech_failed, rate_limited (with retry_after, in seconds); background:
+  busy_jobs, unknown_job, and in a job's state cancelled.
   With --wait the answer also gives Asterisk's reason code, the channel and its
   Uniqueid.
 
@@ -115,7 +132,9 @@ EXIT STATUS
   5 forbidden (token, allow_from/allow_to/allow_hosts, URL credentials refused)
   6 configuration error (file or EECALL_* variable)
   1 internal error, or speech synthesis failed (speech_failed)
-  7 rate limited (max_actions_per_minute reached; nothing was sent)
+  7 try again later: rate limited (max_actions_per_minute reached) or max_jobs
+    background jobs already running (busy_jobs); nothing was done
+  --background and --job exit 0 once the job was accepted or its state read.
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:
@@ -129,6 +148,9 @@ EXAMPLES
     eecall 'ip=192.0.2.10&user=eedomus&secret=xxx&from=0240404040&to=291&msg=&drv='
   Say a text to 100, then to 101, until one of them presses 1:
     eecall --profile home --from 100,101 --say "Fuite d'eau au sous-sol" --ack 1
+  The same in the background, then its state:
+    eecall --profile home --from 100,101 --say "Fuite d'eau" --ack 1 --background
+    eecall --format text --job 5d41402abc4b2a76b9719d911017c592
   Text message to SIP phone 100, answer as one line:
     eecall --format text --ip pbx.example --user eedomus --to 100 \
            --drv sip --msg 'Alerte débordement cuve'
@@ -192,6 +214,11 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--ack", "ack", "alert: key (0-9 * #) that confirms the alert was heard");
   param("--repeat", "repeat", "alert: times the prompt is played per call (1-5, default 2)");
   param("--rounds", "rounds", "alert: times the list of phones is gone through (1-5, default 1)");
+  app.add_flag_callback("--background", [&given] { given["background"] = "1"; },
+                        "answer at once with a job id; the request runs on, detached");
+  param("--job", "job", "the state of background job ID (with --cancel: stop it first)");
+  app.add_flag_callback("--cancel", [&given] { given["cancel"] = "1"; },
+                        "with --job: stop the job (its call is hung up)");
 
   std::string format_name = "xml";
   std::string timeout, context, channel, auth, ca_file, config_path;
@@ -276,10 +303,10 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
 
   incoming.params = std::move(params);
   incoming.limits.max_alert_wait_seconds = cli_max_alert_wait_seconds;  // no web server to outwait
-  const auto outcome = handle(incoming, config.value(), environment_values(env), executor);
+  const auto outcome = serve(incoming, config.value(), environment_values(env), executor);
   out << render(outcome, *format);
   out.flush();
-  return exit_status(outcome.error);
+  return exit_status(outcome.error, outcome.answer);
 }
 
 }  // namespace eecall::front

@@ -178,6 +178,8 @@ Result<Config> load_config(const std::string& path) {
       } else if (general && key == "token") {
         if (setting.value.size() < 16) return config_failure(where + ": token must be at least 16 characters");
         config.token = setting.value;
+      } else if (!general && is_general_only_key(key)) {
+        return config_failure(where + ": " + key + " belongs in [general]: every request shares it");
       } else if (!general && is_credential_key(key)) {
         profile.credentials[key] = setting;
       } else if (!general && is_general_only_key(key)) {

@@ -38,10 +38,10 @@ Result<bool> prepare_prompt(Request& request, const EffectiveSettings& settings)
 
 }  // namespace
 
-Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
-               const Executor& executor) {
-  const auto start = std::chrono::steady_clock::now();
-  Outcome outcome;
+Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment) {
+  Prepared prepared;
+  prepared.start = std::chrono::steady_clock::now();
+  auto& outcome = prepared.refusal;
   const auto given = [&](std::string_view name) {
     return std::any_of(incoming.params.begin(), incoming.params.end(),
                        [&](const auto& p) { return p.first == name && !p.second.empty(); });
@@ -55,35 +55,54 @@ Outcome handle(const Incoming& incoming, const Config& config, const SettingValu
     outcome.subject = f.subject;
   };
 
-  std::optional<Request> request;
   auto resolved = resolve(incoming, config, environment);
   if (!resolved) {
     refuse(resolved.failure());
-  } else if (auto parsed = parse_request(resolved.value().params, incoming.limits); !parsed) {
-    refuse(parsed.failure());
-  } else {
-    request = std::move(parsed.value());
-    const auto& settings = resolved.value().settings;
-    const bool url_pbx = resolved.value().profile.empty();
-    FloodGuard flood(settings.flood, resolved.value().profile, *request);
-    if (auto host_denied = url_pbx ? check_host_allowed(*request, settings.policy) : std::nullopt) {
-      refuse(*host_denied);  // before any DNS query or connection
-    } else if (auto denied = check_allowed(*request, settings.policy)) {
-      refuse(*denied);
-    } else if (auto instead = flood.admit()) {
-      outcome = std::move(*instead);
-    } else if (auto prepared = prepare_prompt(*request, settings); !prepared.ok()) {
-      refuse(prepared.failure());
-      flood.settle(outcome);
-    } else {
-      outcome = executor(*request, settings.client);
-      flood.settle(outcome);
-    }
+    return prepared;
   }
+  prepared.settings = resolved.value().settings;
+  auto parsed = parse_request(resolved.value().params, incoming.limits);
+  if (!parsed) {
+    refuse(parsed.failure());
+    return prepared;
+  }
+  prepared.request = std::move(parsed.value());
+  auto& request = *prepared.request;
+  const auto& settings = prepared.settings;
+  const bool url_pbx = resolved.value().profile.empty();
+  if (auto host_denied = url_pbx ? check_host_allowed(request, settings.policy) : std::nullopt) {
+    refuse(*host_denied);  // before any DNS query or connection
+    return prepared;
+  }
+  if (auto denied = check_allowed(request, settings.policy)) {
+    refuse(*denied);
+    return prepared;
+  }
+  // Counted as an action from here on (before synthesis: a flood must not cost audio either).
+  auto& flood = prepared.flood.emplace(settings.flood, resolved.value().profile, request);
+  if (auto instead = flood.admit()) {
+    outcome = std::move(*instead);
+    prepared.flood.reset();
+  } else if (auto prompt = prepare_prompt(request, settings); !prompt.ok()) {
+    refuse(prompt.failure());
+  }
+  return prepared;
+}
+
+Outcome execute(Prepared& prepared, const Executor& executor) {
+  Outcome outcome =
+      prepared.runnable() ? executor(*prepared.request, prepared.settings.client) : prepared.refusal;
+  if (prepared.flood) prepared.flood->settle(outcome);
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  log::request_done(request ? &*request : nullptr, outcome);
+      std::chrono::steady_clock::now() - prepared.start);
+  log::request_done(prepared.request ? &*prepared.request : nullptr, outcome);
   return outcome;
+}
+
+Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
+               const Executor& executor) {
+  auto prepared = prepare(incoming, config, environment);
+  return execute(prepared, executor);
 }
 
 }  // namespace eecall::front

@@ -49,15 +49,28 @@ bool token_matches(std::string_view expected, std::string_view given) {
   return memeql_sec(a.data(), b.data(), a.size()) != 0;  // both 64 hex digits
 }
 
+std::optional<Failure> check_token(const Incoming& incoming, const Config& config) {
+  if (config.token.empty()) return std::nullopt;
+  auto given = first_value(incoming.params, "token");
+  if (given.empty()) given = incoming.bearer_token;
+  if (given.empty() || !token_matches(config.token, given)) {
+    return forbidden("this server requires a valid token (token= or Authorization: Bearer)", "token");
+  }
+  return std::nullopt;
+}
+
+Result<EffectiveSettings> general_settings(const Incoming& incoming, const Config& config,
+                                           const SettingValues& environment) {
+  EffectiveSettings settings;
+  for (const auto* values : {&environment, &config.general, &incoming.overrides}) {
+    if (auto failed = apply_settings(settings, *values)) return *failed;
+  }
+  return settings;
+}
+
 Result<Resolved> resolve(const Incoming& incoming, const Config& config,
                          const SettingValues& environment) {
-  if (!config.token.empty()) {
-    auto given = first_value(incoming.params, "token");
-    if (given.empty()) given = incoming.bearer_token;
-    if (given.empty() || !token_matches(config.token, given)) {
-      return forbidden("this server requires a valid token (token= or Authorization: Bearer)", "token");
-    }
-  }
+  if (auto refused = check_token(incoming, config)) return *refused;
 
   Resolved resolved;
   resolved.params = incoming.params;

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <regex>
 #include <cstdlib>
 
 #include "eecall/speech/cache.hpp"
+#include "eecall/front/notify.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall::front {
@@ -81,7 +83,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 19> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 29> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -101,9 +103,22 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 19> keys_and
     {"repeat_window", "EECALL_REPEAT_WINDOW"},
     {"state_dir", "EECALL_STATE_DIR"},
     {"allow_hosts", "EECALL_ALLOW_HOSTS"},
+    {"jobs_dir", "EECALL_JOBS_DIR"},
+    {"max_jobs", "EECALL_MAX_JOBS"},
+    {"job_log", "EECALL_JOB_LOG"},
+    {"notify_url", "EECALL_NOTIFY_URL"},
+    {"notify_timeout", "EECALL_NOTIFY_TIMEOUT"},
+    {"notify_value_acknowledged", "EECALL_NOTIFY_VALUE_ACKNOWLEDGED"},
+    {"notify_value_answered", "EECALL_NOTIFY_VALUE_ANSWERED"},
+    {"notify_value_not_acknowledged", "EECALL_NOTIFY_VALUE_NOT_ACKNOWLEDGED"},
+    {"notify_value_failed", "EECALL_NOTIFY_VALUE_FAILED"},
+    {"notify_value_cancelled", "EECALL_NOTIFY_VALUE_CANCELLED"},
 }};
 
-constexpr std::array<std::string_view, 2> general_only_keys = {"state_dir", "allow_hosts"};
+// Keys that mean something for every request alike, so only [general] (or EECALL_*) may set them.
+constexpr std::array<std::string_view, 5> general_only_keys = {"state_dir", "allow_hosts", "jobs_dir",
+                                                                "max_jobs", "job_log"};
+constexpr std::string_view notify_value_prefix = "notify_value_";
 
 // A whole number from `min` to `max`, in decimal digits only.
 Result<int> check_count(std::string_view subject, std::string_view value, int min, int max,
@@ -119,10 +134,6 @@ Result<int> check_count(std::string_view subject, std::string_view value, int mi
   return n;
 }
 
-Result<std::string> check_state_dir(std::string_view value) {
-  if (value.empty() || value.front() != '/') return bad("state_dir", "state_dir must be an absolute path");
-  return std::string(value);
-}
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
   try {
@@ -134,24 +145,21 @@ Result<std::string> check_regex(std::string_view subject, std::string_view value
   return std::string(value);
 }
 
-Result<std::string> check_ca_file(std::string_view value) {
-  if (value.empty() || value.front() != '/') return bad("ca_file", "ca_file must be an absolute path");
+Result<std::string> check_absolute_path(std::string_view key, std::string_view value) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c != 0x7F; });
+  if (value.empty() || value.front() != '/' || !printable || value.size() > 1024) {
+    return bad(key, std::string(key) + " must be an absolute path");
+  }
   return std::string(value);
 }
 
-// Whole MiB, so that the bound reads the same in the file and in the docs.
-Result<std::uint64_t> parse_audio_max_mb(std::string_view value) {
-  constexpr std::uint64_t max_mb = 65536;
-  std::uint64_t mb = 0;
-  const bool digits = !value.empty() && value.size() <= 5 &&
-                      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) {
-    for (const char c : value) mb = mb * 10 + static_cast<std::uint64_t>(c - '0');
+// A {value} is substituted percent-encoded, so any short printable text will do.
+Result<std::string> check_notify_value(std::string_view key, std::string_view value) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c != 0x7F; });
+  if (!printable || value.size() > 64) {
+    return bad(key, std::string(key) + " must be at most 64 characters, without control characters");
   }
-  if (!digits || mb < 1 || mb > max_mb) {
-    return bad("audio_max_mb", "audio_max_mb must be a whole number of MiB from 1 to 65536");
-  }
-  return mb << 20;
+  return std::string(value);
 }
 
 // Applies one key; the failure message is completed with the origin by the caller.
@@ -169,7 +177,7 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   if (key == "channel") return take(check_channel_template(v), c.call.channel_template);
   if (key == "auth") return take(parse_auth(v), c.auth);
   if (key == "tls") return take(parse_yes_no("tls", v), c.tls);
-  if (key == "ca_file") return take(check_ca_file(v), c.ca_file);
+  if (key == "ca_file") return take(check_absolute_path("ca_file", v), c.ca_file);
   if (key == "callerid") return take(check_caller_id_name("callerid", v), c.call.caller_id_name);
   if (key == "allow_from") return take(check_regex("allow_from", v), s.policy.allow_from);
   if (key == "allow_to") return take(check_regex("allow_to", v), s.policy.allow_to);
@@ -183,7 +191,12 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
     return std::nullopt;
   }
   if (key == "audio_dir") return take(speech::check_audio_dir(v), s.speech.audio_dir);
-  if (key == "audio_max_mb") return take(parse_audio_max_mb(v), s.speech.max_bytes);
+  if (key == "audio_max_mb") {  // whole MiB, so that the bound reads the same in the file and the docs
+    auto mb = check_count(key, v, 1, 65536, "a whole number of MiB");
+    if (!mb) return mb.failure();
+    s.speech.max_bytes = static_cast<std::uint64_t>(mb.value()) << 20;
+    return std::nullopt;
+  }
   if (key == "max_actions_per_minute") {
     return take(check_count(key, v, 0, max_max_actions_per_minute, "a number of actions"),
                 s.flood.max_actions_per_minute);
@@ -194,8 +207,21 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
     s.flood.repeat_window = std::chrono::seconds(seconds.value());
     return std::nullopt;
   }
-  if (key == "state_dir") return take(check_state_dir(v), s.flood.state_dir);
+  if (key == "state_dir") return take(check_absolute_path(key, v), s.flood.state_dir);
   if (key == "allow_hosts") return take(HostList::parse(v), s.policy.allow_hosts);
+  if (key == "jobs_dir") return take(check_absolute_path(key, v), s.jobs.dir);
+  if (key == "max_jobs") return take(check_count(key, v, 1, 100, "a whole number"), s.jobs.max_jobs);
+  if (key == "job_log") return take(check_absolute_path(key, v), s.jobs.log_file);
+  if (key == "notify_url") return take(check_notify_template(v), s.notify.url_template);
+  if (key == "notify_timeout") {
+    auto seconds = check_count(key, v, 1, 30, "a whole number of seconds");
+    if (!seconds) return seconds.failure();
+    s.notify.timeout = std::chrono::seconds(seconds.value());
+    return std::nullopt;
+  }
+  if (key.starts_with(notify_value_prefix) && is_setting_key(key)) {
+    return take(check_notify_value(key, v), s.notify.values[std::string(key.substr(notify_value_prefix.size()))]);
+  }
   if (key == "ring") {
     auto r = check_ring_seconds("ring", v);
     if (!r) return r.failure();

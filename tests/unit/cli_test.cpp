@@ -328,7 +328,7 @@ TEST_F(Cli, HelpExitsZeroAndDocumentsExitStatuses) {
   EXPECT_NE(text.find("--format"), std::string::npos);
   EXPECT_NE(text.find("EECALL_SECRET"), std::string::npos);
   EXPECT_NE(text.find("EXIT STATUS"), std::string::npos);
-  for (const char* code : {"0 ", "2 ", "3 ", "4 ", "7 rate limited"}) {
+  for (const char* code : {"0 ", "2 ", "3 ", "4 ", "7 try again later: rate limited"}) {
     EXPECT_NE(text.find(code), std::string::npos) << code;
   }
   for (const char* variable : {"EECALL_MAX_ACTIONS_PER_MINUTE", "EECALL_REPEAT_WINDOW", "EECALL_STATE_DIR",

@@ -131,6 +131,17 @@ TEST_F(ConfigFile, BadRegularExpressionIsRefused) {
   EXPECT_NE(refusal().find(path + ":5: "), std::string::npos);
 }
 
+TEST_F(ConfigFile, JobSettingsBelongInGeneralNotificationsAnywhere) {
+  write("[general]\njobs_dir = /srv/eecall/jobs\nmax_jobs = 2\nnotify_url = http://box/set?v={value}\n\n"
+        "[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nnotify_url = http://other/set?v={value}\n"
+        "notify_value_failed = 0\n", 0640);
+  const auto c = loaded();
+  EXPECT_EQ(c.general.at("jobs_dir").value, "/srv/eecall/jobs");
+  EXPECT_EQ(c.profile("home")->settings.at("notify_url").value, "http://other/set?v={value}");
+  write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nmax_jobs = 9\n", 0640);
+  EXPECT_EQ(refusal(), path + ":5: max_jobs belongs in [general]: every request shares it");
+}
+
 TEST_F(ConfigFile, ShortTokenIsRefusedWithoutEchoingIt) {
   write("[general]\ntoken = abc\n");
   const auto message = refusal();

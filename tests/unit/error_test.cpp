@@ -44,6 +44,9 @@ const Mapping mappings[] = {
     {ErrorCode::speech_failed, "speech_failed", 500, 1},
     {ErrorCode::method_not_allowed, "method_not_allowed", 405, 2},  // never on the command line
     {ErrorCode::rate_limited, "rate_limited", 429, 7},
+    {ErrorCode::cancelled, "cancelled", 409, 3},
+    {ErrorCode::unknown_job, "unknown_job", 404, 2},
+    {ErrorCode::busy_jobs, "busy_jobs", 503, 7},
 };
 
 class ErrorMapping : public ::testing::TestWithParam<Mapping> {};
@@ -63,6 +66,18 @@ std::string mapping_name(const ::testing::TestParamInfo<Mapping>& param_info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Error, ErrorMapping, ::testing::ValuesIn(mappings), mapping_name);
+
+// A job's answers: the request that started it was accepted; a state was read. The job's own
+// error is in the body, not in the status.
+TEST(AnswerKind, JobAnswersAre202And200WhateverTheJobsError) {
+  for (const auto code : {ErrorCode::none, ErrorCode::busy, ErrorCode::cancelled, ErrorCode::internal_error}) {
+    EXPECT_EQ(http_status(code, AnswerKind::job_accepted), 202);
+    EXPECT_EQ(http_status(code, AnswerKind::job_state), 200);
+    EXPECT_EQ(exit_status(code, AnswerKind::job_accepted), 0);
+    EXPECT_EQ(exit_status(code, AnswerKind::job_state), 0);
+  }
+  EXPECT_EQ(http_reason(202), "Accepted");
+}
 
 TEST(Error, NamesAreUniqueSnakeCase) {
   std::set<std::string> seen;

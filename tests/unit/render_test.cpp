@@ -447,5 +447,42 @@ TEST(Format, RenderDispatches) {
   EXPECT_EQ(render(o, Format::text), render_text(o));
 }
 
+// Background jobs: the 202 that accepted one (result 1: accepted), and a job's state with the
+// outcome of its notify.
+Outcome accepted_job() {
+  Outcome o;
+  o.action = ActionKind::alert;
+  o.answer = AnswerKind::job_accepted;
+  o.message = "accepted";
+  o.job = JobInfo{"0123456789abcdef0123456789abcdef", JobState::queued, {}, std::nullopt};
+  o.elapsed = 12ms;
+  return o;
+}
+
+TEST(RenderJob, TheAcceptedAnswerIsResultOneWithTheJobAndItsState) {
+  const auto o = accepted_job();
+  EXPECT_EQ(render_xml(o), xml_prefix +
+                               "<result>1</result><action>alert</action><message>accepted</message>"
+                               "<job>0123456789abcdef0123456789abcdef</job><state>queued</state>"
+                               "<elapsed_ms>12</elapsed_ms></eecall>\n");
+  EXPECT_EQ(render_json(o), R"({"result":1,"action":"alert","message":"accepted",)"
+                            R"("job":"0123456789abcdef0123456789abcdef","state":"queued","elapsed_ms":12})" "\n");
+  EXPECT_EQ(render_text(o), "ACCEPTED alert job 0123456789abcdef0123456789abcdef: accepted [12 ms]\n");
+}
+
+TEST(RenderJob, AnEndedJobCarriesItsNotify) {
+  Outcome o = failure(ErrorCode::not_acknowledged, "nobody acknowledged after 2 calls", "alert");
+  o.answer = AnswerKind::job_state;
+  o.job = JobInfo{"0123456789abcdef0123456789abcdef", JobState::failed, {}, NotifyReport{"failed", 3, 503, "HTTP 503 (after 3 tries)"}};
+  const auto xml = render_xml(o);
+  EXPECT_NE(xml.find("<result>0</result>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<state>failed</state>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<notify><state>failed</state><tries>3</tries><http_status>503</http_status>"
+                     "<message>HTTP 503 (after 3 tries)</message></notify>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(render_text(o).find("; notify failed ["), std::string::npos) << render_text(o);
+}
+
 }  // namespace
 }  // namespace eecall

@@ -1,6 +1,7 @@
 // Admin settings from EECALL_* variables, and the checkers the command line shares.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,61 @@ TEST(SettingsCheckers, CheckChannelTemplate) {
 TEST(SettingsCheckers, ParseAuth) {
   EXPECT_EQ(parse_auth("Md5").value(), ami::AuthMethod::md5);
   EXPECT_FALSE(parse_auth("sha256").ok());
+}
+
+}  // namespace
+}  // namespace eecall::front
+
+namespace eecall::front {
+namespace {
+
+using namespace std::chrono_literals;
+
+EffectiveSettings effective(const SettingValues& values) {
+  EffectiveSettings s;
+  if (auto failed = apply_settings(s, values)) ADD_FAILURE() << failed->message;
+  return s;
+}
+
+std::optional<Failure> refusal_of(const std::string& key, const std::string& value) {
+  EffectiveSettings s;
+  return apply_settings(s, {{key, {value, "test"}}});
+}
+
+TEST(JobSettings, DefaultsAndVariables) {
+  const EffectiveSettings defaults;
+  EXPECT_EQ(defaults.jobs.dir, "/var/lib/eecall/jobs");
+  EXPECT_EQ(defaults.jobs.max_jobs, 4);
+  EXPECT_TRUE(defaults.jobs.log_file.empty()) << "syslog";
+  EXPECT_TRUE(defaults.notify.url_template.empty());
+  EXPECT_EQ(defaults.notify.timeout, 5000ms);
+  const auto s = effective(environment_values({{"EECALL_JOBS_DIR", "/srv/jobs"},
+                                               {"EECALL_MAX_JOBS", "10"},
+                                               {"EECALL_JOB_LOG", "/var/log/eecall-jobs.log"},
+                                               {"EECALL_NOTIFY_URL", "http://box/set?v={value}"},
+                                               {"EECALL_NOTIFY_TIMEOUT", "2"},
+                                               {"EECALL_NOTIFY_VALUE_ACKNOWLEDGED", "on"},
+                                               {"EECALL_NOTIFY_VALUE_FAILED", "off"}}));
+  EXPECT_EQ(s.jobs.dir, "/srv/jobs");
+  EXPECT_EQ(s.jobs.max_jobs, 10);
+  EXPECT_EQ(s.jobs.log_file, "/var/log/eecall-jobs.log");
+  EXPECT_EQ(s.notify.url_template, "http://box/set?v={value}");
+  EXPECT_EQ(s.notify.timeout, 2000ms);
+  EXPECT_EQ(s.notify.values.at("acknowledged"), "on");
+  EXPECT_EQ(s.notify.values.at("failed"), "off");
+}
+
+TEST(JobSettings, BadValuesAreRefused) {
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"jobs_dir", "relative/jobs"}, {"max_jobs", "0"}, {"max_jobs", "101"}, {"max_jobs", "4x"},
+           {"job_log", "jobs.log"}, {"notify_url", "ftp://box/"}, {"notify_url", "http://box/{secret}"},
+           {"notify_timeout", "0"}, {"notify_timeout", "31"}, {"notify_value_failed", std::string(65, 'x')},
+           {"notify_value_failed", "a\nb"}}) {
+    const auto failed = refusal_of(key, value);
+    ASSERT_TRUE(failed) << key << "=" << value;
+    EXPECT_EQ(failed->code, ErrorCode::config_error);
+  }
+  EXPECT_TRUE(refusal_of("notify_value_other", "1")) << "only the documented ends";
 }
 
 }  // namespace

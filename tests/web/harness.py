@@ -85,13 +85,6 @@ def read_logs(paths):
     return "\n".join(out)
 
 
-def replace_once(text, old, new):
-    """`text` with its one `old` replaced; a snippet that changed shape fails loudly."""
-    if text.count(old) != 1:
-        raise RuntimeError(f"expected {old!r} once in the snippet")
-    return text.replace(old, new)
-
-
 def require_program(name):
     """The path of a server binary; a missing one fails the test (CI installs them all)."""
     found = shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
@@ -175,9 +168,10 @@ class Simulator:
 
 
 class Workspace:
-    """The temporary directory of one server: cgi-bin/ with a copy of eecall, conf/, logs/, run/."""
+    """The temporary directory of one server: cgi-bin/ with a copy of eecall, eecall/ with its
+    modules, jobs/, conf/, logs/, run/."""
 
-    def __init__(self, eecall_binary, name):
+    def __init__(self, eecall_binary, name, modules=()):
         self.root = Path(tempfile.mkdtemp(prefix=f"eecall-web-{name}-"))
         os.chmod(self.root, 0o755)  # the server's user must reach cgi-bin/
         for d in ("cgi-bin", "conf", "logs", "run", "htdocs", "state"):
@@ -192,20 +186,42 @@ class Workspace:
         self.eecall = self.cgi_bin / "eecall"
         shutil.copy2(eecall_binary, self.eecall)
         os.chmod(self.eecall, 0o755)
+        # eecall's modules where the installed program finds them: ../eecall/ from its directory.
+        for module in modules:
+            (self.root / "eecall").mkdir(mode=0o755, exist_ok=True)
+            shutil.copy2(module, self.root / "eecall" / Path(module).name)
+        # Background jobs' state, as the package makes /var/lib/eecall/jobs: the CGI's user only.
+        self.jobs = self.root / "jobs"
+        self.jobs.mkdir(mode=0o700)
+        if AS_ROOT:
+            os.chown(self.jobs, pw.pw_uid, pw.pw_gid)
+        # EECALL_* settings added to the snippet next to its own (see snippet()).
+        # Its own state_dir, and a limit that the load tests (50 requests at once) stay under.
+        self.settings = {"EECALL_JOBS_DIR": str(self.jobs), "EECALL_STATE_DIR": str(self.state),
+                         "EECALL_MAX_ACTIONS_PER_MINUTE": "1000"}
 
-    def snippet(self, source, log_dir_from=None):
+    # How each snippet sets EECALL_CONTEXT, and how one more setting is written after it.
+    SETTING_SYNTAX = {
+        "apache": ("SetEnv EECALL_CONTEXT from-internal", '\n        SetEnv {name} "{value}"'),
+        "lighttpd": ('"EECALL_CONTEXT" => "from-internal"', ', "{name}" => "{value}"'),
+        "nginx": ("fastcgi_param EECALL_CONTEXT from-internal;", '\n    fastcgi_param {name} "{value}";'),
+    }
+
+    def snippet(self, source, log_dir_from=None, server=None):
         """The shipped snippet with /usr/lib/cgi-bin (and the server's log directory) moved
-        into the workspace; nothing else is changed."""
+        into the workspace, and for `server` the workspace's settings (self.settings: the jobs
+        directory, the notify URL) added after EECALL_CONTEXT in the snippet's own syntax;
+        nothing else is changed."""
         text = Path(source).read_text()
         text = text.replace("/usr/lib/cgi-bin", str(self.cgi_bin))
         if log_dir_from:
             text = text.replace(log_dir_from, str(self.root / "logs"))
+        if server:
+            anchor, syntax = self.SETTING_SYNTAX[server]
+            assert text.count(anchor) == 1, f"{source}: no single '{anchor}' line"
+            added = "".join(syntax.format(name=k, value=v) for k, v in self.settings.items())
+            text = text.replace(anchor, anchor + added)
         return text
-
-    def settings(self):
-        """What eecall gets on top of the snippet's settings: its own state_dir, and a limit
-        that the load tests (50 requests at once) stay under."""
-        return {"EECALL_STATE_DIR": str(self.state), "EECALL_MAX_ACTIONS_PER_MINUTE": "1000"}
 
     def console(self, name):
         """A file in logs/ for a server's stdout and stderr (opened, the child inherits it)."""
@@ -224,10 +240,9 @@ class Workspace:
 def start_apache(ws, configs, port):
     binary = require_program("apache2")
     modules = "/usr/lib/apache2/modules"
-    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf"))
+    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf", server="apache"))
     user = f"User {WEB_USER}\nGroup {WEB_USER}\n" if AS_ROOT else ""
     r = ws.root
-    setenv = "\n".join(f"SetEnv {k} {v}" for k, v in ws.settings().items())
     # A minimal Debian-like apache2.conf: mpm_event + cgid (Debian's default pair), the stock
     # serve-cgi-bin.conf (/cgi-bin/ → /usr/lib/cgi-bin, open to all), the shipped snippet, and
     # a site like 000-default.conf: a VirtualHost with its own CustomLog (which hides the
@@ -248,7 +263,6 @@ LoadModule alias_module {modules}/mod_alias.so
 LoadModule cgid_module {modules}/mod_cgid.so
 LoadModule env_module {modules}/mod_env.so
 LoadModule setenvif_module {modules}/mod_setenvif.so
-{setenv}
 ScriptSock {r}/run/cgisock
 DocumentRoot {r}/htdocs
 ScriptAlias /cgi-bin/ {ws.cgi_bin}/
@@ -280,12 +294,8 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
 def start_lighttpd(ws, configs, port):
     binary = require_program("lighttpd")
     # The snippet's setenv.add-environment (inside its $HTTP["url"] block) replaces any set
-    # outside it: extend that one.
-    snippet_text = ws.snippet(Path(configs) / "lighttpd-eecall.conf")
-    extra = "".join(f', "{k}" => "{v}"' for k, v in ws.settings().items())
-    snippet_text = replace_once(snippet_text, '"EECALL_CONTEXT" => "from-internal"',
-                                '"EECALL_CONTEXT" => "from-internal"' + extra)
-    snippet = ws.write("conf/eecall.conf", snippet_text)
+    # outside it: snippet(server=...) extends that one.
+    snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "lighttpd-eecall.conf", server="lighttpd"))
     user = f'server.username = "{WEB_USER}"\nserver.groupname = "{WEB_USER}"\n' if AS_ROOT else ""
     r = ws.root
     # Debian's lighttpd.conf loads mod_access and mod_alias itself, 10-accesslog.conf sets
@@ -323,11 +333,8 @@ def start_nginx(ws, configs, port):
     r = ws.root
     socket_path = r / "run/fcgiwrap.socket"
     log_snippet = ws.write("conf/eecall-log.conf", ws.snippet(Path(configs) / "nginx-eecall-log.conf"))
-    snippet_text = ws.snippet(Path(configs) / "nginx-eecall.conf", log_dir_from="/var/log/nginx")
+    snippet_text = ws.snippet(Path(configs) / "nginx-eecall.conf", log_dir_from="/var/log/nginx", server="nginx")
     snippet_text = snippet_text.replace("/run/fcgiwrap.socket", str(socket_path))
-    extra = "".join(f"\n    fastcgi_param {k} {v};" for k, v in ws.settings().items())
-    snippet_text = replace_once(snippet_text, "fastcgi_param EECALL_CONTEXT from-internal;",
-                                "fastcgi_param EECALL_CONTEXT from-internal;" + extra)
     snippet = ws.write("conf/eecall.conf", snippet_text)
     shutil.copy("/etc/nginx/fastcgi_params", r / "conf/fastcgi_params")  # read, never written
     user = f"user {WEB_USER};\n" if AS_ROOT else ""

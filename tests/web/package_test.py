@@ -33,6 +33,7 @@ EXPECTED_FILES = {
     "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
     "./usr/lib/eecall/eecall-tls.so": "-rw-r--r--",
     "./usr/lib/eecall/eecall-speech.so": "-rw-r--r--",
+    "./usr/lib/eecall/eecall-notify.so": "-rw-r--r--",
     "./etc/eecall/eecall.conf": "-rw-r-----",
     "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
     "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
@@ -71,13 +72,13 @@ class Contents(unittest.TestCase):
 
     def test_depends_on_the_shared_libraries_the_binary_links(self):
         depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}
-        # What the program and its modules need at run time (their NEEDED entries, as
-        # dpkg-shlibdeps reads them; those libraries' own dependencies are their packages'
-        # business), by package, as ldd resolves them on this machine.
+        # What the program and its modules link directly (their NEEDED entries, as
+        # dpkg-shlibdeps reads them), by package, as ldd resolves them on this machine. What
+        # those libraries need in turn is their packages' business (libcurl4 brings libnghttp2...).
         needed = set()
         for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so",
-                       "/usr/lib/eecall/eecall-speech.so"):
-            direct = re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", str(packaged(binary))).stdout)
+                       "/usr/lib/eecall/eecall-speech.so", "/usr/lib/eecall/eecall-notify.so"):
+            direct = set(re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", str(packaged(binary))).stdout))
             for line in run("ldd", str(packaged(binary))).stdout.splitlines():
                 m = re.search(r"^\s*(\S+) => (/\S+)", line)
                 if m and m.group(1) in direct:
@@ -86,6 +87,7 @@ class Contents(unittest.TestCase):
         self.assertIn("libssl3", set().union(*needed), "the TLS module links the system's OpenSSL")
         for library in ("libespeak-ng1", "libsoxr0", "libsndfile1"):
             self.assertIn(library, set().union(*needed), "the speech module links it")
+        self.assertIn("libcurl4", set().union(*needed), "the notify module links the system's libcurl")
         for names in needed:
             self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
 
@@ -94,7 +96,7 @@ class Contents(unittest.TestCase):
         # audio libraries with the speech module, only to synthesize.
         needed = run("objdump", "-p", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout
         self.assertIn("NEEDED", needed)
-        for library in ("libssl", "libcrypto", "libespeak", "libsoxr", "libsndfile"):
+        for library in ("libssl", "libcrypto", "libespeak", "libsoxr", "libsndfile", "libcurl"):
             self.assertNotIn(library, needed)
 
     def owner(self, library):
@@ -140,9 +142,12 @@ class Contents(unittest.TestCase):
         shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
         os.chmod(conf, 0o600)
         state = PKG["work"] / "var-lib-eecall"
+        self.assertIn("jobs=/var/lib/eecall/jobs", text)
+        jobs = state / "jobs"
         script = PKG["work"] / "postinst"
         script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}")
-                          .replace("state=/var/lib/eecall", f"state={state}"))
+                          .replace("state=/var/lib/eecall", f"state={state}")
+                          .replace("jobs=/var/lib/eecall/jobs", f"jobs={jobs}"))
         out = run("sh", str(script), "configure")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
@@ -151,6 +156,9 @@ class Contents(unittest.TestCase):
         www = pwd.getpwnam("www-data")
         self.assertEqual((state.stat().st_uid, state.stat().st_gid, stat.S_IMODE(state.stat().st_mode)),
                          (www.pw_uid, www.pw_gid, 0o755))
+        # The background jobs' directory: the web server's user's alone.
+        self.assertEqual((jobs.stat().st_uid, jobs.stat().st_gid, stat.S_IMODE(jobs.stat().st_mode)),
+                         (www.pw_uid, www.pw_gid, 0o700))
 
     def postinst_for_audio(self, audio, group):
         """The postinst, made to work on `audio` with `group` for Asterisk's, and run."""

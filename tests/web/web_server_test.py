@@ -1,8 +1,9 @@
 """eecall as CGI behind a real web server (apache, lighttpd or nginx + fcgiwrap), with the
-snippets shipped in cgi-bin/, driven over HTTP on 127.0.0.1 against the AMI simulator.
+snippets shipped in cgi-bin/, driven over HTTP on 127.0.0.1 against the AMI simulator (and a
+small HTTP server that background jobs notify).
 
     python3 web_server_test.py SERVER --eecall build/eecall --sim build/eecall-ami-sim \
-        --configs cgi-bin [unittest options]
+        --notify-module build/eecall-notify.so --configs cgi-bin [unittest options]
 
 Every check reads what a client sees (HTTP status, Content-Type, /eecall/result, /eecall/error)
 and, where it matters, what the simulator received. The server and simulators are stopped at
@@ -11,6 +12,7 @@ the end, pass or fail; a server that leaves a process behind fails the run.
 
 import argparse
 import http.client
+import http.server
 import json
 import re
 import socket
@@ -373,17 +375,114 @@ class Server(unittest.TestCase):
         self.assertGreaterEqual(len(state["keys"][f"host 127.0.0.1:{ENV['sim'].port}"]["actions"]), n)
 
 
+class NotifyRecorder:
+    """The box a background job tells how it ended: an HTTP server on 127.0.0.1 that records
+    the path and query of every GET and answers 200."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                received.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def for_job(self, job):
+        return [p for p in self.received if f"job={job}&" in p]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def job_state(job, extra=""):
+    a = get(f"job={job}&format=json{extra}")
+    assert a.status == 200, a
+    return a.json()
+
+
+def job_state_when(job, done, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    state = job_state(job)
+    while not done(state) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        state = job_state(job)
+    assert done(state), f"gave up waiting; last state: {state}"
+    return state
+
+
+def notified(state):
+    return state["state"] in ("done", "failed", "cancelled") and state.get("notify", {}).get("state") == "sent"
+
+
+class Background(unittest.TestCase):
+    """background=1: the 202 comes before the call ends, the job finishes detached from the
+    web server, job=ID tells its progress and end, the box is told once; cancel hangs up."""
+
+    def test_the_202_comes_before_the_call_ends_and_the_job_still_finishes(self):
+        sim = ENV["slow"]  # the phone answers 3 s after the Originate
+        started = time.monotonic()
+        a = get(pbx(sim) + "&from=100&to=291&wait=10&background=1")
+        answered_in = time.monotonic() - started
+        self.assertEqual(a.status, 202, a)
+        self.assertEqual(a.xml("result"), "1", a)
+        job = a.xml("job")
+        self.assertRegex(job, r"^[0-9a-f]{32}$")
+        self.assertLess(answered_in, 1.0, "the web server held the answer for the job")
+        state = job_state(job)
+        self.assertIn(state["state"], ("queued", "running"), state)
+        self.assertIsNone(state["result"], state)
+        end = job_state_when(job, notified)
+        self.assertEqual((end["state"], end["result"], end["reason"]), ("done", 1, 4), end)
+        self.assertGreaterEqual(end["elapsed_ms"], 2900, "the call went on after the 202")
+        self.assertEqual(ENV["notify"].for_job(job), [f"/notify?job={job}&state=done&value=1"])
+        print(f"\n  202 through {ARGS.server} in {answered_in * 1000:.0f} ms; job done after "
+              f"{end['elapsed_ms']} ms", file=sys.stderr)
+
+    def test_cancel_hangs_up_the_call_by_its_channel_id(self):
+        sim = ENV["rings"]  # rings until hung up
+        a = get(pbx(sim) + "&from=100&to=291&wait=60&background=1")
+        self.assertEqual(a.status, 202, a)
+        job = a.xml("job")
+        job_state_when(job, lambda s: s.get("detail") == "ringing 100")
+        end = job_state(job, "&cancel=1")
+        self.assertEqual((end["state"], end["error"], end["result"]), ("cancelled", "cancelled", 0), end)
+        received = sim.received()
+        channel_id = re.search(rb"Action: Originate\r\n(?:[^\r\n]+\r\n)*?ChannelId: ([^\r\n]+)", received)
+        self.assertIsNotNone(channel_id, received)
+        self.assertIn(b"Action: Hangup\r\nChannel: " + channel_id.group(1) + b"\r\n", received)
+        end = job_state_when(job, notified)
+        self.assertEqual(ENV["notify"].for_job(job), [f"/notify?job={job}&state=cancelled&value=0"])
+
+
 def setUpModule():
     harness.stop_cleanly_on_signals()
-    ws = harness.Workspace(ARGS.eecall, ARGS.server)
+    ws = harness.Workspace(ARGS.eecall, ARGS.server, modules=[ARGS.notify_module])
     ENV["workspace"] = ws
     ENV["stoppable"] = []
     try:
         for key, extra in (("sim", ()), ("not_asterisk", ("--banner", "SSH-2.0-OpenSSH_9.2p1")),
                            ("hangs_up", ("--fault", "close-mid-reply")),
-                           ("stalls", ("--fault", "stall-action"))):
+                           ("stalls", ("--fault", "stall-action")),
+                           ("slow", ("--event-delay-ms", "3000")),
+                           ("rings", ("--originate-outcome", "none"))):
             ENV[key] = harness.Simulator(ARGS.sim, ws.root, *extra)
             ENV["stoppable"].append(ENV[key])
+        ENV["notify"] = NotifyRecorder()
+        ENV["stoppable"].append(ENV["notify"])
+        ws.settings["EECALL_NOTIFY_URL"] = (f"http://127.0.0.1:{ENV['notify'].port}"
+                                            "/notify?job={job}&state={state}&value={value}")
         ENV["port"] = harness.free_port()
         server, ENV["server"] = harness.SERVERS[ARGS.server](ws, ARGS.configs, ENV["port"])
         ENV["stoppable"].insert(0, server)
@@ -418,6 +517,7 @@ def main():
     parser.add_argument("server", choices=sorted(harness.SERVERS))
     parser.add_argument("--eecall", required=True)
     parser.add_argument("--sim", required=True)
+    parser.add_argument("--notify-module", required=True, help="eecall-notify.so")
     parser.add_argument("--configs", required=True, type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ARGS, rest = parser.parse_known_args()

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,17 @@
 namespace eecall::ami {
 
 enum class AuthMethod { plain, md5 };
+
+/// A step of a call as a plan goes through it, for whoever follows the request's progress (a
+/// background job's state file). The core only reports; it knows nothing of who listens.
+struct Progress {
+  enum class Step { ringing, answered, attempt_ended };
+  Step step = Step::ringing;
+  std::string phone;
+  std::string channel_id;                 // the ChannelId eecall gave the call
+  std::optional<AttemptOutcome> outcome;  // attempt_ended: how it ended
+};
+using ProgressObserver = std::function<void(const Progress&)>;
 
 struct ClientSettings {
   std::chrono::milliseconds total_timeout{10000};  // the whole request
@@ -37,6 +49,12 @@ struct ClientSettings {
   CallSettings call;
   AlertSettings alert;
   ReadLimits limits;
+  /// Told of each step of each call (ringing, answered, attempt ended); empty: nobody listens.
+  ProgressObserver on_progress;
+  /// A descriptor that becomes readable when the request must stop (a background job's cancel
+  /// request): the wait for a call's events ends with `cancelled`, the plan hangs its call up
+  /// (Hangup with the call's ChannelId), rings no further phone and logs off. -1: never.
+  int cancel_fd = -1;
 };
 
 class Client {

@@ -61,12 +61,16 @@ class Session {
 
   /// Reads messages until `wanted` returns true for one (which is returned), or `deadline`.
   /// A timeout here leaves the session usable (the pending read is cancelled, not the
-  /// connection), so a plan can still hang up its call and log off.
+  /// connection), so a plan can still hang up its call and log off. Once settings.cancel_fd
+  /// became readable, every such wait ends at once with `cancelled` (request() and logoff()
+  /// still work: the plan hangs up and leaves).
   Result<Message> await(const std::function<bool(const Message&)>& wanted, std::string_view step,
                         Clock::time_point deadline);
 
   /// Sends `action` and reads until the Response with ActionID `id`, whatever it says.
   Result<Message> exchange(const Message& action, const std::string& id, std::string_view step);
+  /// True once settings.cancel_fd became readable.
+  [[nodiscard]] bool cancelled();
 
   /// Logoff, waiting at most settings.logoff_timeout for the Goodbye; then closes.
   void logoff();

@@ -1,11 +1,15 @@
-// The one flow both front ends share: what arrived -> policy and profile -> Request ->
-// AMI session -> Outcome.
+// The one flow every front end shares: what arrived -> policy and profile -> Request ->
+// AMI session -> Outcome. In two halves, so that a background job (jobs.hpp) validates in the
+// request's process and runs in its own: prepare() decides, execute() runs.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 
 #include "eecall/ami/client.hpp"
 #include "eecall/front/config.hpp"
+#include "eecall/front/flood_guard.hpp"
 #include "eecall/front/policy.hpp"
 #include "eecall/outcome.hpp"
 #include "eecall/request.hpp"
@@ -17,9 +21,27 @@ namespace eecall::front {
 using Executor = std::function<Outcome(const Request&, const ami::ClientSettings&)>;
 Executor network_executor();
 
-/// Applies the policy (token, profile, URL credentials), validates, checks allow_hosts,
-/// allow_from and allow_to, then the anti-flood (repeat_window, max_actions_per_minute), runs
-/// the request, logs the one info line, and measures the time.
+/// A request checked and made ready to run, or refused.
+struct Prepared {
+  std::chrono::steady_clock::time_point start;  // when it arrived
+  std::optional<Request> request;  // once parsed (also when refused later: the log names it)
+  EffectiveSettings settings;      // the profile's, [general]'s, ... (policy.hpp)
+  Outcome refusal;                 // error set when it may not run; or a duplicate's answer
+  std::optional<FloodGuard> flood;  // admitted by the anti-flood: told how the run ended
+
+  [[nodiscard]] bool runnable() const { return request.has_value() && refusal.ok() && !refusal.duplicate; }
+};
+
+/// The validating half: the policy (token, profile, URL credentials), the parameters,
+/// allow_hosts, allow_from / allow_to, the anti-flood (repeat_window, max_actions_per_minute:
+/// the action is counted here), an alert's prompt.
+Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment);
+
+/// The executing half: runs a runnable request (or answers its refusal), tells the anti-flood
+/// how it ended, measures the time from its arrival, and logs the one info line.
+Outcome execute(Prepared& prepared, const Executor& executor);
+
+/// prepare() then execute(), in this process.
 Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor);
 

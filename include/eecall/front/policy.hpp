@@ -31,6 +31,13 @@ struct Resolved {
 Result<Resolved> resolve(const Incoming& incoming, const Config& config,
                          const SettingValues& environment);
 
+/// The token alone, for requests that name no PBX (a background job's state). Failure: forbidden.
+std::optional<Failure> check_token(const Incoming& incoming, const Config& config);
+
+/// The settings of a request that names no PBX: EECALL_* variables, [general], command line.
+Result<EffectiveSettings> general_settings(const Incoming& incoming, const Config& config,
+                                           const SettingValues& environment);
+
 /// allow_from (calls) and allow_to (calls and messages), matched against the whole value.
 std::optional<Failure> check_allowed(const Request& request, const Policy& policy);
 

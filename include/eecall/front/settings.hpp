@@ -27,6 +27,16 @@
 //                                  (default /var/lib/eecall)
 //   allow_hosts EECALL_ALLOW_HOSTS [general] only: the PBX hosts a URL's `ip` may name (names,
 //                                  addresses, CIDR ranges; default: any)
+// Background jobs (background=1), [general] only (every request shares them):
+//   jobs_dir    EECALL_JOBS_DIR  where the jobs' state files live (default /var/lib/eecall/jobs)
+//   max_jobs    EECALL_MAX_JOBS  background jobs running at once (1..100; default 4)
+//   job_log     EECALL_JOB_LOG   file the jobs log to (default: syslog)
+// What a job tells when it ends (notify.hpp), in [general] or a profile:
+//   notify_url      EECALL_NOTIFY_URL      URL template fetched with GET (default: none)
+//   notify_timeout  EECALL_NOTIFY_TIMEOUT  seconds per try (1..30; default 5)
+//   notify_value_acknowledged, _answered, _not_acknowledged, _failed, _cancelled
+//                   EECALL_NOTIFY_VALUE_*  the {value} of each end (default 1 for the first
+//                                          two, 0 for the others)
 #pragma once
 
 #include <map>
@@ -78,6 +88,21 @@ struct FloodLimits {
 
 /// The default voice of spoken alerts.
 inline constexpr std::string_view default_voice = "fr";
+/// Background jobs: where their state lives, how many run at once, where they log.
+struct JobSettings {
+  std::string dir = "/var/lib/eecall/jobs";
+  int max_jobs = 4;
+  std::string log_file;  // empty: syslog
+};
+
+/// The URL a job fetches once it ended, and the {value} of each way it can end.
+struct NotifySettings {
+  std::string url_template;  // empty: no notify
+  std::chrono::milliseconds timeout{5000};
+  std::map<std::string, std::string, std::less<>> values;  // "acknowledged" -> "1", from notify_value_*
+  /// The module to load (eecall-notify.so); empty: the one next to the program or installed.
+  std::string module;
+};
 
 struct EffectiveSettings {
   ami::ClientSettings client;
@@ -85,10 +110,14 @@ struct EffectiveSettings {
   speech::Settings speech;
   std::string voice{default_voice};  // a request's lang= overrides it
   FloodLimits flood;
+  JobSettings jobs;
+  NotifySettings notify;
 };
 
 /// True for the keys listed above.
 bool is_setting_key(std::string_view key);
+/// True for the keys that only [general] may set (jobs_dir, max_jobs, job_log).
+bool is_general_only_key(std::string_view key);
 
 /// True for the keys that only [general] (or an EECALL_* variable) may set: state_dir and
 /// allow_hosts concern every profile at once.
