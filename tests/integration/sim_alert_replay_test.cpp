@@ -1,4 +1,5 @@
-// The simulator replays the h* recordings of a real Asterisk 20 (tests/data): the recorded
+// The simulator replays recordings of a real Asterisk 20 (tests/data: the h* files of the
+// alerts, and b2, b5, c1 for the Context/Exten form and a failed dial): the recorded
 // client's bytes are sent to it as they are (sound paths moved to a temporary directory, a
 // Hangup action's channel name mapped to the simulator's), and the events it answers must be
 // the events the recording shows, in the recording's order, for the event types the simulator
@@ -275,7 +276,7 @@ TEST_P(Replay, SimulatorSendsTheRecordedEventsAndReplies) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    H, Replay,
+    Recording, Replay,
     ::testing::Values("h1_originate_app_playback_pjsip", "h2_originate_app_playback_local",
                       "h3a_read_ack_rfc2833_pjsip_events_call", "h3b_read_ack_rfc2833_pjsip_events_call_dtmf",
                       "h3c_read_ack_rfc2833_pjsip_events_call_dtmf_dialplan",
@@ -290,7 +291,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "h8c_playback_abs_path_sln16", "h8d_playback_abs_path_wav22k", "h8e_playback_abs_path_gsm",
                       "h8f_playback_abs_path_sln16_and_wav", "h8g_playback_abs_path_with_extension",
                       "h8h_playback_abs_path_missing", "h8i_playback_abs_path_wav16k_as_wav",
-                      "h8j_playback_abs_path_wav16k_as_wav16", "h10_originate_app_user_without_system"),
+                      "h8j_playback_abs_path_wav16k_as_wav16", "h10_originate_app_user_without_system",
+                      "b2_originate_pjsip_async_events_call", "b5_originate_local_async_events_on",
+                      "c1_originate_unknown_pjsip_endpoint"),
     [](const auto& test) { return std::string(test.param).substr(0, std::string(test.param).find('_')); });
 
 }  // namespace

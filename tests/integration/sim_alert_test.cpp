@@ -27,6 +27,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono;
 
 // Lab delays shortened: answered after 50 ms, first key 200 ms later.
+using Strings = std::vector<std::string>;
+
 const std::vector<std::string> fast = {"--answer-delay-ms", "50", "--key-delay-ms", "200"};
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
@@ -249,6 +251,30 @@ TEST(SimAlert, ReusingALiveChannelIdFailsTheSecondCall) {
   EXPECT_EQ((*second)["Reason"], "0");
 }
 
+TEST(SimAlert, LocalToAnAnnouncementEndsTheApplicationWhenTheAnnouncementHangsUp) {
+  // The lab: Local/291@from-internal running Read(ACK,tt-monkeys,1,,1,3): 291 answers at once,
+  // plays 2.3 s, hangs ;2 up (16); Read ends with HANGUP and ;1 hangs up with 16.
+  Simulator sim(fast);
+  Ami ami(sim.port(), "call,dialplan");
+  ami.action(originate("Local/291@from-internal", "Read", "ACK,tt-monkeys,1,,1,3"));
+  const auto response = ami.event("OriginateResponse");
+  ASSERT_TRUE(response);
+  const auto last = ami.event("Hangup", "Channel", (*response)["Channel"]);
+  ASSERT_TRUE(last);
+  EXPECT_EQ((*last)["Cause"], "16");
+  EXPECT_GE(last->at - response->at, 2200ms);
+  Strings sequence;
+  for (const auto& m : ami.all()) {
+    const auto event = m["Event"];
+    if (event == "VarSet" || event == "Hangup") {
+      sequence.push_back(event + " " + m["Channel"].substr(m["Channel"].size() - 2) + " " + m["Variable"] +
+                         m["Value"] + m["Cause"]);
+    }
+  }
+  EXPECT_EQ(sequence, (Strings{"VarSet ;1 READSTATUSERROR", "VarSet ;2 PLAYBACKSTATUSSUCCESS", "Hangup ;2 16",
+                               "VarSet ;1 ACK", "VarSet ;1 READSTATUSHANGUP", "Hangup ;1 16"}));
+}
+
 // --- Read --------------------------------------------------------------------------------------
 
 struct ReadResult {
@@ -266,8 +292,6 @@ ReadResult read_with(const std::vector<std::string>& sim_args, const std::string
   for (const auto& v : ami.events("VarSet")) r.varsets.push_back(v["Variable"] + "=" + v["Value"]);
   return r;
 }
-
-using Strings = std::vector<std::string>;
 
 TEST(SimRead, TerminatorAloneIsTheDigitWithOptionE) {
   const auto r = read_with({"--keys", "105=#"}, "EECALL_ACK,beep,1,e,2,3");

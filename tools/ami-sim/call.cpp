@@ -175,14 +175,11 @@ awaitable<bool> Call::dial_local() {
   newexten(*app_, "AppDial2", "(Outgoing Line)");
   auto begin = dial_event("DialBegin", nullptr, *app_);
   begin.add("DialString", plan_.local_exten + "@" + plan_.local_context);
-  emit(begin, flag::call);
-  if (!extension->noop.empty()) {
-    newexten(*half_, "NoOp", substitute(extension->noop, plan_.caller_id, plan_.local_exten));
-  }
 
-  if (extension->dial.empty()) {  // 291-293 answer at once, play, then hang up
+  if (extension->dial.empty()) {  // 291-293 answer at once, play, then hang up (lab)
     newexten(*half_, "Answer", "");
     state(*half_, ChannelState::up);
+    emit(begin, flag::call);
     state(*app_, ChannelState::up);
     dial_status("DialEnd", nullptr, *app_, "ANSWER");
     respond(true, 4);
@@ -193,6 +190,11 @@ awaitable<bool> Call::dial_local() {
     }
     far_end_hangup_ = Clock::now() + length;
     co_return true;
+  }
+
+  emit(begin, flag::call);
+  if (!extension->noop.empty()) {
+    newexten(*half_, "NoOp", substitute(extension->noop, plan_.caller_id, plan_.local_exten));
   }
 
   const std::string_view dial = extension->dial;

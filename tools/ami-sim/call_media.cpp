@@ -75,8 +75,12 @@ awaitable<Call::Wake> Call::wait_until(Clock::time_point deadline, bool digits) 
   }
 }
 
+// Local/291-293: the announcement on ;2 is over; its Hangup() takes the call down (lab).
 void Call::far_end_hangs_up() {
-  if (half_ && !half_->gone && !hangup_) hangup_ = HangupRequest{&*half_, 16};
+  if (!half_ || half_->gone || hangup_) return;
+  varset(*half_, "PLAYBACKSTATUS", "SUCCESS");
+  newexten(*half_, "Hangup", "");
+  hangup_ = HangupRequest{&*half_, 16};
 }
 
 void Call::schedule_keys() {
