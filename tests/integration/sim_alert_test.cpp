@@ -279,6 +279,7 @@ TEST(SimAlert, LocalToAnAnnouncementEndsTheApplicationWhenTheAnnouncementHangsUp
 
 struct ReadResult {
   std::vector<std::string> varsets;  // "NAME=value" in order
+  std::optional<Received> answered;  // OriginateResponse
   std::optional<Received> hangup;
 };
 
@@ -288,6 +289,7 @@ ReadResult read_with(const std::vector<std::string>& sim_args, const std::string
   Ami ami(sim.port(), "call,dialplan");
   ami.action(originate(channel, "Read", data));
   ReadResult r;
+  r.answered = ami.event("OriginateResponse");
   r.hangup = ami.event("Hangup", {}, {}, 20s);
   for (const auto& v : ami.events("VarSet")) r.varsets.push_back(v["Variable"] + "=" + v["Value"]);
   return r;
@@ -316,12 +318,11 @@ TEST(SimRead, MaxdigitsTwoWithOneKeyTimesOutKeepingIt) {
 
 TEST(SimRead, NobodyPressesEveryAttemptSetsTheVariableEmptyThenTimeout) {
   // h5b with shorter waits: 2 x (beep 0.3 s + 0.4 s).
-  const auto start = steady_clock::now();
   const auto r = read_with({}, "ACK,beep,1,,2,0.4", "PJSIP/107");
   EXPECT_EQ(r.varsets, (Strings{"READSTATUS=ERROR", "ACK=", "ACK=", "READSTATUS=TIMEOUT"}));
-  ASSERT_TRUE(r.hangup);
+  ASSERT_TRUE(r.answered && r.hangup);
   EXPECT_EQ((*r.hangup)["Cause"], "0");
-  EXPECT_GE(r.hangup->at - start, 1400ms);
+  EXPECT_GE(r.hangup->at - r.answered->at, 1350ms);
 }
 
 TEST(SimRead, MissingPromptAnswersThenFailsAtOnce) {
@@ -340,11 +341,10 @@ TEST(SimRead, MissingPromptIsSkippedWhenAnotherPlays) {
 
 TEST(SimRead, KeyDuringThePromptInterruptsIt) {
   // tt-monkeys lasts 16 s: the key 200 ms after the answer ends the Read long before.
-  const auto start = steady_clock::now();
   const auto r = read_with({}, "ACK,tt-monkeys&beep,1,,1,3");
   EXPECT_EQ(r.varsets, (Strings{"READSTATUS=ERROR", "ACK=1", "READSTATUS=OK"}));
-  ASSERT_TRUE(r.hangup);
-  EXPECT_LT(r.hangup->at - start, 2s);
+  ASSERT_TRUE(r.answered && r.hangup);
+  EXPECT_LT(r.hangup->at - r.answered->at, 5s);
 }
 
 TEST(SimRead, SipInfoPhoneThroughLocalShowsEndOnThePhoneThenBeginAndEndOnTheLocalPair) {
@@ -408,7 +408,7 @@ TEST(SimPlayback, Wav8kOnDiskPlaysForTheLengthOfTheFile) {
   const auto played = play({}, path.substr(0, path.size() - 4));  // without the extension
   EXPECT_EQ(played.status, "SUCCESS");
   EXPECT_GE(played.after_answer, 1150ms);
-  EXPECT_LT(played.after_answer, 1700ms);
+  EXPECT_LT(played.after_answer, 3s);
 }
 
 TEST(SimPlayback, Wav22kOnDiskFailsAtOnce) {
@@ -416,7 +416,7 @@ TEST(SimPlayback, Wav22kOnDiskFailsAtOnce) {
   const auto path = dir.file("alert.wav", wav_file(22050, 1.2));
   const auto played = play({}, path.substr(0, path.size() - 4));
   EXPECT_EQ(played.status, "FAILED");
-  EXPECT_LT(played.after_answer, 300ms);
+  EXPECT_LT(played.after_answer, 1s) << "not the 1.2 s the file would last";
 }
 
 TEST(SimPlayback, PathWithItsExtensionFails) {
@@ -450,7 +450,7 @@ TEST(SimPlayback, UnknownApplicationIsAnsweredThenHungUpAtOnce) {
   const auto hangup = ami.event("Hangup");
   ASSERT_TRUE(hangup);
   EXPECT_EQ((*hangup)["Cause"], "0");
-  EXPECT_LT(hangup->at - response->at, 100ms);
+  EXPECT_LT(hangup->at - response->at, 1s);
   EXPECT_TRUE(ami.events("VarSet").empty());
 }
 
@@ -558,7 +558,7 @@ TEST(SimTiming, LabDelaysByDefaultShorterOnRequest) {
       EXPECT_GE(response->at - start, 280ms);  // answered after about 0.3 s (h4a: 0.31 s)
       EXPECT_GE(key->at - response->at, 1950ms);  // 1 two seconds after the answer (h4a)
     } else {
-      EXPECT_LT(key->at - start, 500ms);
+      EXPECT_LT(key->at - start, 1500ms) << "the lab's delays alone make 2.3 s";
     }
   }
 }
