@@ -21,7 +21,9 @@
 # cpu_ratio (the same ratio on CPU time, steadier on a busy machine), exchange_ms, p50_c1_ms ...
 # p99_c32_ms, faults_call and faults_floor (page faults of one run: each is a few microseconds,
 # and a faults_call far above its usual value says cmake/hot-text.ld is stale, see
-# bench/hot-text.sh). floor_ms is the floor for the call. errors counts bad CGI and floor runs plus
+# bench/hot-text.sh); say_first_ms, say_cached_ms, say_anchor_ms, say_ratio, say_cached_ratio
+# (a spoken alert's audio made, then reused, against `espeak-ng -w`) and alert_peak_rss_kb.
+# floor_ms is the floor for the call. errors counts bad CGI and floor runs plus
 # wrong or missing answers under load. The four CGI/floor measurements run interleaved.
 #
 # Only loopback addresses are used. Everything started here is stopped on exit, pass or fail.
@@ -30,7 +32,8 @@
 # Knobs: BENCH_RUNS (200), BENCH_LOAD_SECONDS (5 per concurrency level), BENCH_AUTH (md5, or
 # plain: EECALL_AUTH for eecall and the same login for the floor), BENCH_BUILD_DIR
 # (build-release), BENCH_CMAKE_ARGS (extra configure arguments, e.g. -DEECALL_LEAN_LINK=OFF),
-# BENCH_SKIP_DEPS=1 (do not run scripts/install-deps.sh).
+# BENCH_SKIP_DEPS=1 (do not run scripts/install-deps.sh), BENCH_SAY_RUNS (15 rounds of the say
+# measurement).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,8 +47,8 @@ if [ "${BENCH_SKIP_DEPS:-0}" != 1 ]; then ./scripts/install-deps.sh; fi
 # shellcheck disable=SC2086  # BENCH_CMAKE_ARGS is a list of arguments
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DEECALL_BUILD_BENCH=ON \
   ${BENCH_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build" -j"$(nproc)" --target eecall eecall-ami-sim eecall-bench-floor \
-  eecall-bench-spawn >/dev/null
+cmake --build "$build" -j"$(nproc)" --target eecall eecall-tls eecall-speech eecall-ami-sim \
+  eecall-bench-floor eecall-bench-spawn >/dev/null
 
 eecall=$PWD/$build/eecall
 sim=$PWD/$build/eecall-ami-sim
@@ -150,6 +153,47 @@ for job in eecall_call eecall_message; do
   errors=$((errors + ${bad:-$rss_runs}))
 done
 
+# A spoken alert (issue 11): eecall synthesizing a 20-word French sentence (espeak-ng, resampled
+# to 8 kHz, written to the audio cache) against the anchor, the espeak-ng command writing the
+# same sentence; then the same request again, from the cache. The alert rings phone 102, which
+# the simulator reports unreachable, so the request ends right after its Originate: what is
+# measured is the audio plus one AMI exchange. Interleaved, one round at a time, the cache
+# emptied before each round.
+say_runs=${BENCH_SAY_RUNS:-15}
+sentence="Alerte : une fuite d'eau a été détectée au sous-sol de la maison, merci de couper l'arrivée d'eau et de rappeler."
+mkdir -p "$tmp/audio"
+say_query="$base&from=102&say=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$sentence")&repeat=1"
+say_job() {  # say_job NAME
+  printf '%s\0' --job "$1" --expect '<outcome>call_failed</outcome>' \
+    --set GATEWAY_INTERFACE=CGI/1.1 --set REQUEST_METHOD=GET --set SERVER_PROTOCOL=HTTP/1.1 \
+    --set SCRIPT_NAME=/eecall --set REMOTE_ADDR=127.0.0.1 --set "QUERY_STRING=$say_query" \
+    --set EECALL_CONFIG=/dev/null --set "EECALL_AUTH=$auth" --set "EECALL_AUDIO_DIR=$tmp/audio" -- "$eecall"
+}
+mapfile -d '' say_jobs < <(say_job say_first; say_job say_cached
+                           printf '%s\0' --job say_anchor -- "$(command -v espeak-ng)" -v fr -w "$tmp/anchor.wav" "$sentence")
+declare -A say_ms=([say_first]="" [say_cached]="" [say_anchor]="")
+for _ in $(seq "$say_runs"); do
+  rm -f "$tmp/audio/"*.wav
+  round=$("$spawn" --runs 1 --warmup 0 "${say_jobs[@]}") || true
+  for job in say_first say_cached say_anchor; do
+    line=$(grep "^$job " <<<"$round" || true)
+    bad=$(field bad "$line")
+    errors=$((errors + ${bad:-1}))
+    say_ms[$job]+="$(field median_ms "$line") "
+  done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }'; }
+say_first_ms=$(median "${say_ms[say_first]}")
+say_cached_ms=$(median "${say_ms[say_cached]}")
+say_anchor_ms=$(median "${say_ms[say_anchor]}")
+echo "say (median of $say_runs rounds): first=$say_first_ms ms cached=$say_cached_ms ms" \
+  "anchor (espeak-ng -w)=$say_anchor_ms ms"
+rm -f "$tmp/audio/"*.wav
+mapfile -d '' first_job < <(say_job say_first)
+alert_rss=$("$spawn" --runs 3 --warmup 0 --own-rss "${first_job[@]}") || true
+alert_peak_rss_kb=$(field peak_rss_kb "$(grep '^say_first ' <<<"$alert_rss" || true)")
+echo "peak RSS of an alert request that synthesizes (VmHWM at exit): $alert_peak_rss_kb KiB"
+
 # lighttpd in the foreground with a throw-away config; the port is picked free just before.
 start_lighttpd() {
   local attempt lport
@@ -203,4 +247,7 @@ echo "call_ms=$call_ms message_ms=$message_ms floor_ms=$floor_ms" \
   "floor_message_ms=$floor_message_ms ratio_call=$ratio_call ratio_message=$ratio_message" \
   "cpu_ratio=$cpu_ratio exchange_ms=$exchange_ms p50_c1_ms=${p50[1]} p99_c1_ms=${p99[1]} p50_c8_ms=${p50[8]}" \
   "p50_c32_ms=${p50[32]} p99_c32_ms=${p99[32]} faults_call=$(field faults "$eecall_call")" \
-  "faults_floor=$(field faults "$floor_call")"
+  "faults_floor=$(field faults "$floor_call")" \
+  "say_first_ms=$say_first_ms say_cached_ms=$say_cached_ms say_anchor_ms=$say_anchor_ms" \
+  "say_ratio=$(ratio "$say_first_ms" "$say_anchor_ms") say_cached_ratio=$(ratio "$say_cached_ms" "$say_anchor_ms")" \
+  "alert_peak_rss_kb=$alert_peak_rss_kb"

@@ -1,6 +1,8 @@
 # Install layout beyond the binary, and the Debian package: `cpack -G DEB` in the build
 # directory makes eecall_<version>_<arch>.deb with
 #   /usr/lib/cgi-bin/eecall               the program (where Debian's web servers look for CGI)
+#   /usr/lib/eecall/eecall-tls.so, eecall-speech.so   its modules, opened only when needed
+#   /var/lib/eecall/audio/                spoken alerts' audio cache, made by the postinst
 #   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:www-data (postinst)
 #   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)
 #   /etc/lighttpd/conf-available/50-eecall.conf   cgi-bin/lighttpd-eecall.conf (lighty-enable-mod eecall)
@@ -65,10 +67,13 @@ if(EECALL_INSTALL_WEB_CONFIGS)
                                  "/etc/lighttpd/conf-available/50-eecall.conf\n")
 endif()
 file(CONFIGURE OUTPUT deb/conffiles CONTENT "${eecall_conffiles}")
-configure_file(packaging/deb/postinst.in deb/postinst @ONLY
-               FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
-                                WORLD_READ WORLD_EXECUTE)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${CMAKE_CURRENT_BINARY_DIR}/deb/conffiles ${CMAKE_CURRENT_BINARY_DIR}/deb/postinst)
+# postinst: the config's group, and the spoken alerts' audio directory; postrm: that cache on purge.
+foreach(script postinst postrm)
+  configure_file(packaging/deb/${script}.in deb/${script} @ONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                                  WORLD_READ WORLD_EXECUTE)
+endforeach()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_BINARY_DIR}/deb/conffiles
+    ${CMAKE_CURRENT_BINARY_DIR}/deb/postinst ${CMAKE_CURRENT_BINARY_DIR}/deb/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

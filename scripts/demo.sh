@@ -9,7 +9,11 @@
 #           DEMO_EXTERNAL (0240404040), DEMO_DRV (sip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh
+# Only what the demo runs: eecall, its TLS module and the simulator (the tests are not needed;
+# ./scripts/build.sh or ./scripts/test.sh builds them). Same build directory and type as those.
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build build -j"$(nproc)" --target eecall eecall-tls eecall-ami-sim
 
 phone=${DEMO_PHONE:-100}
 target=${DEMO_TARGET:-291}

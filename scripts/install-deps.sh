@@ -13,12 +13,21 @@ packages=(
   libcli11-dev          # command-line options
   nettle-dev            # MD5 (AMI login), SHA-256 (token check), base64: libnettle.a
   libssl-dev            # TLS to AMI: the eecall-tls.so module and the simulator
+  # Spoken alerts: the eecall-speech.so module (src/speech/module.cpp).
+  libespeak-ng-dev      # text to speech (espeak-ng's library, French voice by default)
+  libsoxr-dev           # resampling espeak-ng's 22050 Hz to the 8000 Hz Asterisk plays
+  libsndfile1-dev       # writing the WAV file
+  espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
   # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.
   dpkg-dev file man-db
   # TLS tests (tests/integration/tls_test.cpp): a private CA and server certificates made at run time.
   openssl
+  # Real Asterisk tests (tests/real, ctest -L real): the runtime libraries of the prebuilt
+  # Asterisk 20 of ../shared/asterisk (its README), sipp playing the SIP phones, xz to unpack it.
+  libssl3 libxml2 libxslt1.1 libsqlite3-0 libjansson4 libedit2 libuuid1 libcurl4 libsrtp2-1
+  sip-tester xz-utils
   # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
   # Benchmark (bench/run.sh): lighttpd runs eecall as CGI under load from wrk; bench/hot-text.sh

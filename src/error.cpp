@@ -21,9 +21,12 @@ std::string_view error_name(ErrorCode code) noexcept {
     case ErrorCode::congestion: return "congestion";
     case ErrorCode::hangup: return "hangup";
     case ErrorCode::call_failed: return "call_failed";
+    case ErrorCode::not_acknowledged: return "not_acknowledged";
+    case ErrorCode::playback_failed: return "playback_failed";
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::forbidden: return "forbidden";
     case ErrorCode::config_error: return "config_error";
+    case ErrorCode::speech_failed: return "speech_failed";
   }
   return "internal_error";
 }
@@ -35,7 +38,8 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::invalid_parameter: return 400;
     case ErrorCode::timeout: return 504;
     case ErrorCode::internal_error:
-    case ErrorCode::config_error: return 500;
+    case ErrorCode::config_error:
+    case ErrorCode::speech_failed: return 500;
     case ErrorCode::forbidden: return 403;
     case ErrorCode::resolve_failed:
     case ErrorCode::connect_failed:
@@ -49,7 +53,9 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::no_answer:
     case ErrorCode::congestion:
     case ErrorCode::hangup:
-    case ErrorCode::call_failed: return 502;
+    case ErrorCode::call_failed:
+    case ErrorCode::not_acknowledged:
+    case ErrorCode::playback_failed: return 502;
   }
   return 500;
 }

@@ -28,7 +28,15 @@ void request_done(const Request* request, const Outcome& outcome) noexcept {
       return;
     }
     // Never the secret: who, where, what, and how it ended.
-    if (request->action == ActionKind::call) {
+    if (request->action == ActionKind::alert) {
+      const auto& a = request->alert;
+      spdlog::info("alert from={} {}={} ack={} repeat={} rounds={} via {}@{}:{}: {} ({}){}{} in {} ms",
+                   request->from, a.kind == PromptKind::say ? "say" : "play",
+                   a.kind == PromptKind::say ? std::to_string(a.text.size()) + " bytes" : a.recording,
+                   a.ack ? std::string(1, *a.ack) : std::string("none"), a.repeat, a.rounds, request->user,
+                   request->host, request->port, result, outcome.message,
+                   outcome.acknowledged_by.empty() ? "" : " acknowledged_by=", outcome.acknowledged_by, ms);
+    } else if (request->action == ActionKind::call) {
       spdlog::info("call from={} to={} wait={}s via {}@{}:{}: {} ({}) in {} ms", request->from,
                    request->to, request->wait.count(), request->user, request->host, request->port,
                    result, outcome.message, ms);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+#include <vector>
 
 #include "eecall/text.hpp"
 
@@ -46,7 +47,20 @@ struct Fields {
   std::optional<int> reason;
   std::string channel;
   std::string uniqueid;
+  std::string acknowledged_by;
+  struct Try {
+    std::string phone;
+    std::string outcome;
+    std::string seconds;  // one decimal, e.g. "4.3"
+    std::string detail;
+  };
+  std::vector<Try> attempts;
 };
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  const auto tenths = (ms.count() + 50) / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
 
 Fields fields_of(const Outcome& o) {
   Fields f;
@@ -61,6 +75,11 @@ Fields fields_of(const Outcome& o) {
   f.reason = o.reason;
   f.channel = printable(o.channel);
   f.uniqueid = printable(o.uniqueid);
+  f.acknowledged_by = printable(o.acknowledged_by);
+  for (const auto& a : o.attempts) {
+    f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
+                          seconds_text(a.elapsed), printable(a.detail)});
+  }
   return f;
 }
 
@@ -99,6 +118,19 @@ std::string render_xml(const Outcome& outcome) {
   if (f.reason) element("reason", std::to_string(*f.reason));
   if (!f.channel.empty()) element("channel", f.channel);
   if (!f.uniqueid.empty()) element("uniqueid", f.uniqueid);
+  if (!f.acknowledged_by.empty()) element("acknowledged_by", f.acknowledged_by);
+  if (!f.attempts.empty()) {
+    pt::ptree attempts;
+    for (const auto& a : f.attempts) {
+      pt::ptree attempt;
+      attempt.push_back(pt::ptree::value_type("phone", pt::ptree(a.phone)));
+      attempt.push_back(pt::ptree::value_type("outcome", pt::ptree(a.outcome)));
+      attempt.push_back(pt::ptree::value_type("seconds", pt::ptree(a.seconds)));
+      if (!a.detail.empty()) attempt.push_back(pt::ptree::value_type("message", pt::ptree(a.detail)));
+      attempts.push_back(pt::ptree::value_type("attempt", std::move(attempt)));
+    }
+    answer.push_back(pt::ptree::value_type("attempts", std::move(attempts)));
+  }
   element("elapsed_ms", std::to_string(f.elapsed_ms));
   pt::ptree document;
   document.push_back(pt::ptree::value_type("eecall", std::move(answer)));
@@ -130,6 +162,18 @@ std::string render_json(const Outcome& outcome) {
   if (f.reason) j["reason"] = *f.reason;
   if (!f.channel.empty()) j["channel"] = f.channel;
   if (!f.uniqueid.empty()) j["uniqueid"] = f.uniqueid;
+  if (!f.acknowledged_by.empty()) j["acknowledged_by"] = f.acknowledged_by;
+  if (!f.attempts.empty()) {
+    auto& attempts = j["attempts"] = nlohmann::ordered_json::array();
+    for (const auto& a : f.attempts) {
+      nlohmann::ordered_json attempt;
+      attempt["phone"] = a.phone;
+      attempt["outcome"] = a.outcome;
+      attempt["seconds"] = nlohmann::ordered_json::parse(a.seconds);  // a number, as written
+      if (!a.detail.empty()) attempt["message"] = a.detail;
+      attempts.push_back(std::move(attempt));
+    }
+  }
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }
@@ -141,6 +185,14 @@ std::string render_text(const Outcome& outcome) {
   if (!f.error.empty()) line += " " + f.error;
   if (!f.subject.empty()) line += " (" + f.subject_name + " " + f.subject + ")";
   line += ": " + f.message;
+  if (!f.attempts.empty()) {
+    line += " (";
+    for (std::size_t i = 0; i < f.attempts.size(); ++i) {
+      const auto& a = f.attempts[i];
+      line += (i == 0 ? "" : "; ") + a.phone + " " + a.outcome + " " + a.seconds + " s";
+    }
+    line += ")";
+  }
   line += " [" + std::to_string(f.elapsed_ms) + " ms]\n";
   return line;
 }

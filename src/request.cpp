@@ -10,12 +10,18 @@
 #include <map>
 #include <optional>
 
+#include "eecall/speech/speech.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall {
 
 std::string_view action_name(ActionKind kind) noexcept {
-  return kind == ActionKind::call ? "call" : "message";
+  switch (kind) {
+    case ActionKind::call: return "call";
+    case ActionKind::message: return "message";
+    case ActionKind::alert: return "alert";
+  }
+  return "call";
 }
 
 std::string_view driver_name(MessageDriver drv) noexcept {
@@ -24,9 +30,13 @@ std::string_view driver_name(MessageDriver drv) noexcept {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> known_names = {
-    "ip", "port", "user", "secret", "from", "call_from", "to", "msg", "drv",
-    "wait", "ring", "callerid"};
+constexpr std::array<std::string_view, 18> known_names = {
+    "ip",   "port", "user",  "secret", "from",   "call_from", "to",     "msg",  "drv",
+    "wait", "ring", "callerid", "say", "play", "ack",       "repeat", "rounds", "lang"};
+
+// Values that may hold line breaks: they never travel as an AMI header of their own (msg is
+// base64-encoded when it has one, say becomes an audio file).
+bool is_free_text(std::string_view name) { return name == "msg" || name == "say"; }
 
 Failure invalid(std::string_view name, std::string message) {
   return {ErrorCode::invalid_parameter, std::move(message), std::string(name)};
@@ -61,17 +71,17 @@ Result<std::map<std::string, std::string, std::less<>>> collect(const Params& pa
   return values;
 }
 
-// msg may carry line breaks (they travel base64-encoded, never raw); everything else may not.
-std::optional<Failure> check_message_bytes(std::string_view msg) {
-  for (std::size_t i = 0; i < msg.size(); ++i) {
-    const char c = msg[i];
-    if (c == '\0') return invalid("msg", "msg contains a NUL byte (%00)");
-    if (c == '\r' && (i + 1 >= msg.size() || msg[i + 1] != '\n')) {
-      return invalid("msg", "msg contains a carriage return (%0D) that is not part of a line break");
+// msg and say may carry line breaks and tabs; no other control character, no lone CR.
+std::optional<Failure> check_free_text_bytes(const std::string& name, std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\0') return invalid(name, name + " contains a NUL byte (%00)");
+    if (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')) {
+      return invalid(name, name + " contains a carriage return (%0D) that is not part of a line break");
     }
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\n' && c != '\r' && c != '\t') || u == 0x7F) {
-      return invalid("msg", "msg contains a control character");
+      return invalid(name, name + " contains a control character");
     }
   }
   return std::nullopt;
@@ -112,6 +122,17 @@ Result<int> check_seconds(std::string_view name, std::string_view value, int min
                              std::to_string(min) + " to " + std::to_string(max));
   }
   return seconds;
+}
+
+// A small count such as repeat=2: digits only, 1..max.
+Result<int> check_count(std::string_view name, std::string_view value, int max) {
+  int n = 0;
+  const auto* end = value.data() + value.size();
+  auto [ptr, ec] = std::from_chars(value.data(), end, n);
+  if (ec != std::errc{} || ptr != end || value.size() > 2 || n < 1 || n > max) {
+    return invalid(name, std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
+  }
+  return n;
 }
 
 Result<MessageDriver> check_driver(std::string_view value) {
@@ -174,10 +195,87 @@ Result<int> check_ring_seconds(std::string_view subject, std::string_view value)
   return check_seconds(subject, value, min_ring_seconds, max_ring_seconds);
 }
 
-Result<Request> parse_request(const Params& params) {
+namespace {
+
+// `from=100,101` (alert) and `to=100,101` (message): 1..max_phones dial tokens.
+Result<std::vector<std::string>> check_phone_list(std::string_view name, std::string_view value) {
+  std::vector<std::string> phones;
+  for (std::size_t start = 0;;) {
+    const auto comma = value.find(',', start);
+    const auto item = value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (!text::is_dial_token(item)) {
+      return invalid(name, std::string(name) + " must be a comma-separated list of 1 to " +
+                               std::to_string(max_phones) +
+                               " phones, each 1 to 64 characters among 0-9 A-Z a-z * # + _ . -");
+    }
+    phones.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (phones.size() > max_phones) {
+    return invalid(name, std::string(name) + " lists " + std::to_string(phones.size()) +
+                             " phones; at most " + std::to_string(max_phones));
+  }
+  return phones;
+}
+
+// The text an alert speaks: like msg (UTF-8, or Latin-1 converted), bounded, not blank.
+Result<std::string> check_say(std::string_view value) {
+  auto utf8 = text::to_utf8(value);
+  if (!utf8) return invalid("say", "say is neither UTF-8 nor Latin-1/Windows-1252 text");
+  if (utf8->size() > max_say_bytes) {
+    return invalid("say", "say is " + std::to_string(utf8->size()) + " bytes in UTF-8; at most " +
+                              std::to_string(max_say_bytes));
+  }
+  if (utf8->find_first_not_of(" \t\r\n") == std::string::npos) return invalid("say", "say is blank");
+  return std::move(*utf8);
+}
+
+// Asterisk refuses Originate Data that holds these (case-sensitive) for an AMI user without the
+// system class (manager.c originate_app_permissions; transcript h10).
+std::optional<std::string_view> blacklisted_function(std::string_view data) {
+  for (const std::string_view word : {"CURL", "DB", "EVAL", "FILE", "ODBC", "REALTIME", "SHELL"}) {
+    if (data.find(word) != std::string_view::npos) return word;
+  }
+  return std::nullopt;
+}
+
+// `play`: a sound name relative to Asterisk's sounds directory, e.g. custom/alarme. Letters,
+// digits, _ and - in segments separated by single slashes: no extension (Asterisk adds it), no
+// `..`, no absolute path, nothing that would split Playback/Read arguments (, & | ( ) ").
+Result<std::string> check_recording(std::string_view value) {
+  const auto segment_char = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-';
+  };
+  bool ok = !value.empty() && value.size() <= max_recording_name_bytes && value.front() != '/' &&
+            value.back() != '/' && value.find("//") == std::string_view::npos;
+  for (const char c : value) ok = ok && (segment_char(c) || c == '/');
+  if (!ok) {
+    return invalid("play", "play must be a recording name such as custom/alarme: 1 to " +
+                               std::to_string(max_recording_name_bytes) +
+                               " characters among A-Z a-z 0-9 _ - in parts separated by /, with no "
+                               "extension and no leading /");
+  }
+  if (auto word = blacklisted_function(value)) {
+    return invalid("play", "play must not contain '" + std::string(*word) +
+                               "': Asterisk refuses it in Originate data (app or data blacklisted)");
+  }
+  return std::string(value);
+}
+
+Result<char> check_ack_key(std::string_view value) {
+  if (value.size() == 1 && ((value[0] >= '0' && value[0] <= '9') || value[0] == '*' || value[0] == '#')) {
+    return value[0];
+  }
+  return invalid("ack", "ack must be one key: 0-9, * or #");
+}
+
+}  // namespace
+
+Result<Request> parse_request(const Params& params, const RequestLimits& limits) {
   // 1. Line breaks and NULs: refused wherever they are, before anything else looks at values.
   for (const auto& [name, value] : params) {
-    if (name == "msg" || std::find(known_names.begin(), known_names.end(), name) == known_names.end()) {
+    if (is_free_text(name) || std::find(known_names.begin(), known_names.end(), name) == known_names.end()) {
       continue;
     }
     if (has_line_break_or_nul(value)) {
@@ -185,8 +283,8 @@ Result<Request> parse_request(const Params& params) {
     }
   }
   for (const auto& [name, value] : params) {
-    if (name != "msg") continue;
-    if (auto bad = check_message_bytes(value)) return *bad;
+    if (!is_free_text(name)) continue;
+    if (auto bad = check_free_text_bytes(name, value)) return *bad;
   }
 
   auto collected = collect(params);
@@ -199,14 +297,22 @@ Result<Request> parse_request(const Params& params) {
   };
 
   Request request;
-  request.action = get("msg") ? ActionKind::message : ActionKind::call;
+  const bool alert = get("say") || get("play");
+  request.action = get("msg") ? ActionKind::message : alert ? ActionKind::alert : ActionKind::call;
 
-  // 2. Missing parameters: name them all at once (the old script named only the last one).
-  std::vector<std::string_view> required = {"ip", "user", "secret", "to"};
-  if (request.action == ActionKind::call) {
-    required.insert(required.begin() + 3, "from");
-  } else {
-    required.push_back("drv");
+  // 2. What the request is: to, say and play each name what a call does once answered.
+  if (request.action == ActionKind::message && alert) {
+    return invalid(get("say") ? "say" : "play", "say and play make a call; they cannot go with msg");
+  }
+  if (get("say") && get("play")) return invalid("play", "to, say and play are mutually exclusive");
+  if (alert && get("to")) return invalid("to", "to, say and play are mutually exclusive");
+
+  // 3. Missing parameters: name them all at once (the old script named only the last one).
+  std::vector<std::string_view> required = {"ip", "user", "secret"};
+  switch (request.action) {
+    case ActionKind::call: required.insert(required.end(), {"from", "to"}); break;
+    case ActionKind::message: required.insert(required.end(), {"to", "drv"}); break;
+    case ActionKind::alert: required.push_back("from"); break;
   }
   std::string missing;
   std::string first_missing;
@@ -218,12 +324,32 @@ Result<Request> parse_request(const Params& params) {
   }
   if (!missing.empty()) {
     return Failure{ErrorCode::missing_parameter,
-                   "missing parameter(s) for a " + std::string(action_name(request.action)) +
-                       ": " + missing,
+                   std::string("missing parameter(s) for ") +
+                       (request.action == ActionKind::alert ? "an " : "a ") +
+                       std::string(action_name(request.action)) + ": " + missing,
                    first_missing};
   }
 
-  // 3. Each value on its own.
+  // 4. Options that do not apply to this kind of request are refused, not ignored.
+  const auto refuse_options = [&](std::initializer_list<const char*> names, std::string_view why)
+      -> std::optional<Failure> {
+    for (const char* option : names) {
+      if (get(option)) return invalid(option, std::string(option) + " " + std::string(why));
+    }
+    return std::nullopt;
+  };
+  if (request.action == ActionKind::message) {
+    if (auto bad = refuse_options({"wait", "ring", "callerid"}, "applies to calls only, not to a message")) return *bad;
+  }
+  if (request.action != ActionKind::alert) {
+    if (auto bad = refuse_options({"ack", "repeat", "rounds", "lang"}, "applies to alerts (say or play) only")) {
+      return *bad;
+    }
+  } else if (get("play")) {
+    if (auto bad = refuse_options({"lang"}, "applies to say only")) return *bad;
+  }
+
+  // 5. Each value on its own.
   auto host = check_host(*get("ip"));
   if (!host) return host.failure();
   request.host = std::move(host.value());
@@ -240,9 +366,32 @@ Result<Request> parse_request(const Params& params) {
   if (auto bad = check_credential("secret", request.secret)) return *bad;
 
   request.from = get("from").value_or("eedomus");
-  request.to = *get("to");
-  if (auto bad = check_dial_token("from", request.from)) return *bad;
-  if (auto bad = check_dial_token("to", request.to)) return *bad;
+  request.to = get("to").value_or("");
+  switch (request.action) {
+    case ActionKind::call:
+      if (auto bad = check_dial_token("from", request.from)) {
+        if (request.from.find(',') != std::string::npos) {
+          return invalid("from", "a list of phones in from is for alerts (say or play), not for a call to an extension");
+        }
+        return *bad;
+      }
+      if (auto bad = check_dial_token("to", request.to)) return *bad;
+      request.phones = {request.from};
+      break;
+    case ActionKind::message: {
+      if (auto bad = check_dial_token("from", request.from)) return *bad;
+      auto phones = check_phone_list("to", request.to);
+      if (!phones) return phones.failure();
+      request.phones = std::move(phones.value());
+      break;
+    }
+    case ActionKind::alert: {
+      auto phones = check_phone_list("from", request.from);
+      if (!phones) return phones.failure();
+      request.phones = std::move(phones.value());
+      break;
+    }
+  }
 
   if (auto drv = get("drv")) {
     auto checked = check_driver(*drv);
@@ -250,11 +399,15 @@ Result<Request> parse_request(const Params& params) {
     request.driver = checked.value();
   }
 
-  if (request.action == ActionKind::call) {
+  if (request.action != ActionKind::message) {
+    const bool alert_wait = request.action == ActionKind::alert;
+    const int max_wait = alert_wait ? limits.max_alert_wait_seconds : max_wait_seconds;
     if (auto wait = get("wait")) {
-      auto checked = check_seconds("wait", *wait, 0, max_wait_seconds);
+      auto checked = check_seconds("wait", *wait, alert_wait ? 1 : 0, max_wait);
       if (!checked) return checked.failure();
       request.wait = std::chrono::seconds(checked.value());
+    } else if (alert_wait) {
+      request.wait = std::chrono::seconds(max_wait);  // an alert always waits; it ends when done
     }
     if (auto ring = get("ring")) {
       auto checked = check_ring_seconds("ring", *ring);
@@ -266,9 +419,41 @@ Result<Request> parse_request(const Params& params) {
       if (!checked) return checked.failure();
       request.caller_id_name = std::move(checked.value());
     }
-  } else {
-    for (const char* option : {"wait", "ring", "callerid"}) {
-      if (get(option)) return invalid(option, std::string(option) + " applies to calls only, not to a message");
+  }
+
+  if (request.action == ActionKind::alert) {
+    auto& a = request.alert;
+    if (auto say = get("say")) {
+      auto checked = check_say(*say);
+      if (!checked) return checked.failure();
+      a.kind = PromptKind::say;
+      a.text = std::move(checked.value());
+    } else {
+      auto checked = check_recording(*get("play"));
+      if (!checked) return checked.failure();
+      a.kind = PromptKind::play;
+      a.recording = checked.value();
+      a.prompt = std::move(checked.value());
+    }
+    if (auto lang = get("lang")) {
+      auto checked = speech::check_voice(*lang);
+      if (!checked) return checked.failure();
+      a.voice = std::move(checked.value());
+    }
+    if (auto ack = get("ack")) {
+      auto checked = check_ack_key(*ack);
+      if (!checked) return checked.failure();
+      a.ack = checked.value();
+    }
+    if (auto repeat = get("repeat")) {
+      auto checked = check_count("repeat", *repeat, max_repeat);
+      if (!checked) return checked.failure();
+      a.repeat = checked.value();
+    }
+    if (auto rounds = get("rounds")) {
+      auto checked = check_count("rounds", *rounds, max_rounds);
+      if (!checked) return checked.failure();
+      a.rounds = checked.value();
     }
   }
 

@@ -4,6 +4,7 @@
 // OpenSSL 3 initialisation on every CGI start (docs/performance.md).
 #include <nettle/base64.h>
 #include <nettle/md5.h>
+#include <nettle/sha2.h>
 
 #include <array>
 #include <cstdint>
@@ -128,20 +129,38 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& digest) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(N * 2u);
+  for (const auto byte : digest) {
+    out.push_back(hex[byte >> 4]);
+    out.push_back(hex[byte & 0x0F]);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string md5_hex(std::string_view bytes) {
   md5_ctx context{};
   md5_init(&context);
   md5_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
   std::array<std::uint8_t, MD5_DIGEST_SIZE> digest{};
   md5_digest(&context, digest.size(), digest.data());
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2u);
-  for (const auto byte : digest) {
-    out.push_back(hex[byte >> 4]);
-    out.push_back(hex[byte & 0x0F]);
-  }
-  return out;
+  return to_hex(digest);
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  sha256_ctx context{};
+  sha256_init(&context);
+  sha256_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+  std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
+  sha256_digest(&context, digest.size(), digest.data());
+  return to_hex(digest);
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {

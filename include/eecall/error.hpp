@@ -25,9 +25,13 @@ enum class ErrorCode {
   congestion,   // Reason 8: rejected, network or destination out of order
   hangup,       // Reason 1: hung up before answering
   call_failed,  // Reason 0 or any other: no channel, unknown or unreachable phone
+  // Alerts (say/play, ack):
+  not_acknowledged,  // answered, but the `ack` key was not pressed
+  playback_failed,   // answered, but Asterisk could not play the prompt (PLAYBACKSTATUS/READSTATUS)
   internal_error,     // a bug or a resource failure on our side
   forbidden,          // refused by the admin's policy: token, allow_from/allow_to, URL credentials
   config_error,       // the configuration file (or an EECALL_* setting) is unusable
+  speech_failed,      // text to speech: the speech module is missing, or the engine or disk failed
 };
 
 /// The snake_case name used in answers (`/eecall/error`), e.g. "auth_failed".
@@ -49,7 +53,8 @@ enum class ExitStatus : int {
   internal_error = 1,
   bad_input = 2,    // usage error, missing or invalid parameter
   pbx_failure = 3,  // resolve, connect, not Asterisk, auth, permission, action, protocol, TLS,
-                    // and a waited-for call that was not answered (busy, no_answer, ...)
+                    // a waited-for call that was not answered (busy, no_answer, ...), an alert
+                    // nobody acknowledged, a prompt Asterisk could not play
   timeout = 4,
   forbidden = 5,    // token missing or wrong, number not allowed, URL credentials refused
   config_error = 6, // configuration file or EECALL_* setting unusable

@@ -4,12 +4,36 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <string>
+#include <string_view>
+#include <vector>
 
 #include "eecall/error.hpp"
 #include "eecall/request.hpp"
 
 namespace eecall {
+
+/// How one phone of an alert (or one recipient of a message) fared.
+enum class AttemptOutcome {
+  acknowledged,      // answered and pressed the `ack` key
+  answered,          // answered (no `ack` asked)
+  not_acknowledged,  // answered, but no key or another key
+  busy,
+  no_answer,
+  congestion,
+  hangup,            // hung up before answering
+  call_failed,
+  playback_failed,   // answered, but Asterisk could not play the prompt
+  sent,              // message delivered to Asterisk
+  failed,            // message refused
+};
+std::string_view attempt_outcome_name(AttemptOutcome outcome) noexcept;
+
+struct Attempt {
+  std::string phone;
+  AttemptOutcome outcome = AttemptOutcome::call_failed;
+  std::chrono::milliseconds elapsed{0};
+  std::string detail;  // e.g. Asterisk's text, or "pressed 2"
+};
 
 struct Outcome {
   std::optional<ActionKind> action;  // unknown when the request itself was unusable
@@ -22,6 +46,9 @@ struct Outcome {
   std::optional<int> reason;  // Asterisk's Reason (4 answered, 5 busy, 3 no answer, ...)
   std::string channel;
   std::string uniqueid;
+  // Alerts (and messages to several phones): every attempt in order, and who acknowledged.
+  std::vector<Attempt> attempts;
+  std::string acknowledged_by;
 
   [[nodiscard]] bool ok() const noexcept { return error == ErrorCode::none; }
 };

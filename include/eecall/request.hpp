@@ -13,13 +13,31 @@
 
 namespace eecall {
 
-enum class ActionKind { call, message };
+enum class ActionKind { call, message, alert };
 enum class MessageDriver { sip, pjsip };
 
-std::string_view action_name(ActionKind kind) noexcept;    // "call" / "message"
+std::string_view action_name(ActionKind kind) noexcept;    // "call" / "message" / "alert"
 std::string_view driver_name(MessageDriver drv) noexcept;  // "sip" / "pjsip"
 
 inline constexpr std::uint16_t default_ami_port = 5038;
+
+/// What an alert plays once a phone answers: a text spoken by the TTS engine (`say`) or a
+/// recording the PBX already has (`play`).
+enum class PromptKind { say, play };
+
+struct Alert {
+  PromptKind kind = PromptKind::say;
+  std::string text;       // say: UTF-8 plain text, spoken as it is (no markup)
+  std::string recording;  // play: an Asterisk sound name such as `custom/alarme`
+  std::string voice;      // say: TTS voice from `lang`; empty: the admin's default
+  int repeat = 2;         // how many times the prompt is played (each followed by the wait for the key)
+  std::optional<char> ack;  // the key that acknowledges (0-9 * #); none: answering is enough
+  int rounds = 1;         // how many times the list of phones is gone through
+  /// What Playback/Read get: `recording`, or the absolute path (without extension) of the
+  /// synthesized file once the front end has prepared it.
+  std::string prompt;
+  std::chrono::milliseconds prompt_duration{0};  // known for `say`; 0 when unknown
+};
 
 /// A fully validated request. Every string is safe to put in an AMI header as it is,
 /// except `message`, which the action builder encodes (Body or Base64Body).
@@ -29,17 +47,32 @@ struct Request {
   std::uint16_t port = default_ami_port;
   std::string user;
   std::string secret;
-  std::string from;     // call: the first phone (or number) to ring; message: sender name
-  std::string to;       // call: extension it is connected to; message: the phone
+  std::string from;     // call: the first phone (or number) to ring; message: sender name;
+                        // alert: the list as given (`100,101`)
+  std::string to;       // call: extension it is connected to; message: the phone(s) as given
+  /// alert: the phones rung in turn (`from`, comma-separated); message: the recipients (`to`,
+  /// comma-separated); call: `from` alone. Each one is a dial token.
+  std::vector<std::string> phones;
   std::string message;  // UTF-8, empty for a call
   MessageDriver driver = MessageDriver::pjsip;
   // Call options (absent for a message):
   std::chrono::seconds wait{0};      // >0: wait this long for the OriginateResponse
   std::optional<int> ring_seconds;   // how long the first phone rings (Originate Timeout)
   std::string caller_id_name;        // display name shown on the phone, e.g. "eeDomus"
+  Alert alert;                       // action == alert only
 };
 
 inline constexpr int max_wait_seconds = 120;
+/// How long a front end lets one request run in all (an alert goes through several phones).
+struct RequestLimits {
+  int max_alert_wait_seconds = 300;  // CGI: what the shipped web-server snippets tolerate
+};
+inline constexpr int cli_max_alert_wait_seconds = 3600;
+inline constexpr std::size_t max_phones = 10;
+inline constexpr std::size_t max_say_bytes = 500;
+inline constexpr std::size_t max_recording_name_bytes = 128;
+inline constexpr int max_repeat = 5;
+inline constexpr int max_rounds = 5;
 inline constexpr int min_ring_seconds = 5;
 inline constexpr int max_ring_seconds = 120;
 inline constexpr std::size_t max_caller_id_name_bytes = 40;
@@ -53,11 +86,11 @@ Result<int> check_ring_seconds(std::string_view subject, std::string_view value)
 /// Raw name/value pairs as they arrived (already percent-decoded), in order.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-/// The parameter names of the old eeCall.php, plus the alias `call_from` of `from`, plus the
-/// call options `wait`, `ring` and `callerid`.
-/// Anything else is ignored (the eeDomus box adds `eedomus_controller_module_id`).
-/// Validation rules: see docs/parameters.md.
-Result<Request> parse_request(const Params& params);
+/// The parameter names of the old eeCall.php, plus the alias `call_from` of `from`, the call
+/// options `wait`, `ring` and `callerid`, and the alert parameters `say`, `play`, `ack`,
+/// `repeat`, `rounds` and `lang`. Anything else is ignored (the eeDomus box adds
+/// `eedomus_controller_module_id`). Validation rules: docs/usage.md.
+Result<Request> parse_request(const Params& params, const RequestLimits& limits = {});
 
 /// Longest message, in UTF-8 bytes, that fits one AMI line as `Body:` / as `Base64Body:`.
 inline constexpr std::size_t max_body_bytes = 992;

@@ -26,6 +26,9 @@ std::string base64_encode(std::string_view bytes);
 /// Lower-case hex MD5 of `bytes` (Nettle), as Asterisk's MD5 login expects.
 std::string md5_hex(std::string_view bytes);
 
+/// Lower-case hex SHA-256 of `bytes` (Nettle).
+std::string sha256_hex(std::string_view bytes);
+
 /// Case-insensitive ASCII comparison.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 

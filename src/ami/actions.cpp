@@ -2,6 +2,8 @@
 // transcript replay tests can compare our bytes with the recorded ones exactly.
 #include "eecall/ami/actions.hpp"
 
+#include <cstdio>
+
 #include "eecall/text.hpp"
 
 namespace eecall::ami {
@@ -9,7 +11,28 @@ namespace eecall::ami {
 namespace {
 
 std::string_view events_value(LoginEvents events) {
-  return events == LoginEvents::call ? "call" : "off";
+  switch (events) {
+    case LoginEvents::call: return "call";
+    case LoginEvents::call_dialplan: return "call,dialplan";
+    case LoginEvents::off: break;
+  }
+  return "off";
+}
+
+int ring_timeout_ms(const Request& request, const CallSettings& settings) {
+  return request.ring_seconds ? *request.ring_seconds * 1000 : settings.ring_timeout_ms;
+}
+
+// Read's timeout argument is in seconds and may be fractional ("2.5").
+std::string seconds_text(std::chrono::milliseconds ms) {
+  std::string text = std::to_string(ms.count() / 1000);
+  if (const auto rest = ms.count() % 1000; rest != 0) {
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03lld", static_cast<long long>(rest));
+    text += fraction;
+    while (text.back() == '0') text.pop_back();
+  }
+  return text;
 }
 
 void replace_all(std::string& s, std::string_view what, std::string_view with) {
@@ -45,36 +68,75 @@ Message make_md5_login(std::string_view user, std::string_view secret, std::stri
           {"ActionID", std::string(action_id)}};
 }
 
-std::string channel_for(const Request& request, const CallSettings& settings) {
+std::string channel_for(std::string_view phone, const CallSettings& settings) {
   std::string channel = settings.channel_template;
   replace_all(channel, "{context}", settings.context);
-  replace_all(channel, "{from}", request.from);
+  replace_all(channel, "{from}", phone);
   return channel;
 }
 
+std::string channel_for(const Request& request, const CallSettings& settings) {
+  return channel_for(request.from, settings);
+}
+
 Message make_originate(const Request& request, const CallSettings& settings,
-                       std::string_view action_id) {
+                       std::string_view action_id, std::string_view channel_id) {
   // The request's own options win over the admin's defaults.
   const auto& name = request.caller_id_name.empty() ? settings.caller_id_name : request.caller_id_name;
-  const int ring_ms = request.ring_seconds ? *request.ring_seconds * 1000 : settings.ring_timeout_ms;
   std::string caller_id = request.to;
   if (!name.empty()) caller_id = "\"" + name + "\" <" + request.to + ">";
   // Async: the ack comes at once; without it Asterisk holds the reply until the phone
   // answers (the old script's hang, transcript b6).
+  Message m{{"Action", "Originate"},
+            {"Channel", channel_for(request, settings)},
+            {"Context", settings.context},
+            {"Exten", request.to},
+            {"Priority", "1"},
+            {"CallerID", caller_id},
+            // milliseconds: "30" would ring for 30 ms
+            {"Timeout", std::to_string(ring_timeout_ms(request, settings))}};
+  if (!channel_id.empty()) m.add("ChannelId", std::string(channel_id));
+  m.add("Async", "true");
+  m.add("ActionID", std::string(action_id));
+  return m;
+}
+
+Message make_alert_originate(const Request& request, std::string_view phone, const CallSettings& settings,
+                             const AlertSettings& alert, std::string_view action_id,
+                             std::string_view channel_id) {
+  const auto& a = request.alert;
+  std::string data;
+  std::string application;
+  if (a.ack) {
+    // Read(variable,prompt,maxdigits,options,attempts,timeout): one key; option e reads the
+    // terminator '#' as the key when it is pressed alone; each attempt plays the prompt again.
+    application = "Read";
+    data = std::string(ack_variable) + "," + a.prompt + ",1,e," + std::to_string(a.repeat) + "," +
+           seconds_text(alert.ack_timeout);
+  } else {
+    application = "Playback";
+    for (int i = 0; i < a.repeat; ++i) data += (i == 0 ? "" : "&") + a.prompt;
+  }
+  std::string name = request.caller_id_name.empty() ? settings.caller_id_name : request.caller_id_name;
+  if (name.empty()) name = default_alert_caller_name;
   return {{"Action", "Originate"},
-          {"Channel", channel_for(request, settings)},
-          {"Context", settings.context},
-          {"Exten", request.to},
-          {"Priority", "1"},
-          {"CallerID", caller_id},
-          {"Timeout", std::to_string(ring_ms)},  // milliseconds: "30" would ring for 30 ms
+          {"Channel", channel_for(phone, settings)},
+          {"Application", application},
+          {"Data", data},
+          {"CallerID", "\"" + name + "\""},
+          {"Timeout", std::to_string(ring_timeout_ms(request, settings))},
+          {"ChannelId", std::string(channel_id)},
           {"Async", "true"},
           {"ActionID", std::string(action_id)}};
 }
 
 Message make_message_send(const Request& request, std::string_view action_id) {
+  return make_message_send(request, request.to, action_id);
+}
+
+Message make_message_send(const Request& request, std::string_view to, std::string_view action_id) {
   Message m{{"Action", "MessageSend"},
-            {"To", std::string(driver_name(request.driver)) + ":" + request.to},
+            {"To", std::string(driver_name(request.driver)) + ":" + std::string(to)},
             {"From", request.from}};
   const auto& body = request.message;
   // Body cannot hold a line break, and Asterisk strips its leading blanks (ami-protocol.md
@@ -89,6 +151,10 @@ Message make_message_send(const Request& request, std::string_view action_id) {
   }
   m.add("ActionID", std::string(action_id));
   return m;
+}
+
+Message make_hangup(std::string_view channel, std::string_view action_id) {
+  return {{"Action", "Hangup"}, {"Channel", std::string(channel)}, {"ActionID", std::string(action_id)}};
 }
 
 Message make_logoff(std::string_view action_id) {

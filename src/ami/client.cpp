@@ -1,403 +1,31 @@
-#include <utility>  // before Asio: Boost 1.74 + GCC 12 in C++20 needs std::exchange declared
-
 #include "eecall/ami/client.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
+#include <exception>
 
-#include <array>
-#include <charconv>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <netdb.h>
-#include <optional>
-#include <random>
-#include <thread>
-
-#include "eecall/ami/tls_module.hpp"
-#include "eecall/text.hpp"
+#include "plans.hpp"
 
 namespace eecall::ami {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-
-ActionIdSource random_action_ids() {
-  std::random_device rd;
-  const auto tag = (static_cast<std::uint64_t>(rd()) << 32) | rd();
-  char prefix[32];
-  std::snprintf(prefix, sizeof prefix, "eecall-%012llx-",
-                static_cast<unsigned long long>(tag & 0xFFFFFFFFFFFFull));
-  return [prefix = std::string(prefix), n = 0](std::string_view) mutable {
-    return prefix + std::to_string(++n);
-  };
-}
-
-// getaddrinfo() cannot be cancelled, so it runs on a detached thread and we stop waiting for
-// it at the deadline: a slow DNS server must not hold the HTTP answer.
-Resolver system_resolver() {
-  return [](const std::string& host, milliseconds budget) -> Result<std::vector<std::string>> {
-    struct Shared {
-      std::mutex mutex;
-      std::condition_variable done_cv;
-      bool done = false;
-      int status = 0;
-      std::vector<std::string> addresses;
-    };
-    auto shared = std::make_shared<Shared>();
-    std::thread([shared, host] {
-      addrinfo hints{};
-      hints.ai_family = AF_UNSPEC;
-      hints.ai_socktype = SOCK_STREAM;
-      addrinfo* list = nullptr;
-      const int status = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
-      std::vector<std::string> found;
-      for (auto* ai = list; status == 0 && ai != nullptr; ai = ai->ai_next) {
-        char buf[NI_MAXHOST];
-        if (::getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, nullptr, 0,
-                          NI_NUMERICHOST) == 0) {
-          found.emplace_back(buf);
-        }
-      }
-      if (list != nullptr) ::freeaddrinfo(list);
-      const std::lock_guard lock(shared->mutex);
-      shared->status = status;
-      shared->addresses = std::move(found);
-      shared->done = true;
-      shared->done_cv.notify_all();
-    }).detach();
-    std::unique_lock lock(shared->mutex);
-    if (!shared->done_cv.wait_for(lock, budget, [&] { return shared->done; })) {
-      return Failure{ErrorCode::timeout,
-                     "resolving '" + host + "' took longer than " + std::to_string(budget.count()) +
-                         " ms",
-                     "resolve"};
-    }
-    if (shared->status != 0 || shared->addresses.empty()) {
-      return Failure{ErrorCode::resolve_failed,
-                     "cannot resolve '" + host + "': " + ::gai_strerror(shared->status),
-                     "resolve"};
-    }
-    return shared->addresses;
-  };
-}
-
 namespace {
 
-std::string describe(const std::vector<std::string>& addresses) {
-  std::string out;
-  for (const auto& a : addresses) out += (out.empty() ? "" : ", ") + a;
-  return out.empty() ? std::string("(no address)") : out;
+// The event classes the plan needs: none for a plain call or a message, `call` to learn a
+// waited-for call's outcome, `call,dialplan` for an alert (VarSet: what Read/Playback report).
+LoginEvents events_for(const Request& request) {
+  switch (request.action) {
+    case ActionKind::alert: return LoginEvents::call_dialplan;
+    case ActionKind::call: return request.wait.count() > 0 ? LoginEvents::call : LoginEvents::off;
+    case ActionKind::message: break;
+  }
+  return LoginEvents::off;
 }
 
-// One AMI session over one TCP connection, optionally wrapped in TLS; each blocking-looking
-// step runs the io_context until the operation completes or its deadline passes (the Asio
-// blocking_tcp_client idiom).
-class Session {
- public:
-  Session(const ClientSettings& settings, Clock::time_point total_deadline)
-      : settings_(settings), total_deadline_(total_deadline), parser_(settings.limits) {}
-
-  std::optional<Failure> connect(const std::vector<std::string>& addresses, std::uint16_t port) {
-    std::vector<tcp::endpoint> endpoints;
-    for (const auto& a : addresses) {
-      boost::system::error_code ec;
-      auto addr = asio::ip::make_address(a, ec);
-      if (!ec) endpoints.emplace_back(addr, port);
-    }
-    boost::system::error_code result = asio::error::would_block;
-    asio::async_connect(socket_, endpoints,
-                        [&](const boost::system::error_code& ec, const tcp::endpoint&) { result = ec; });
-    if (auto timed_out = run_until_done("connect", result)) return timed_out;
-    if (result) {
-      return Failure{ErrorCode::connect_failed,
-                     "cannot connect to " + describe(addresses) + " port " + std::to_string(port) + ": " +
-                         result.message(),
-                     "connect"};
-    }
-    boost::system::error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
-    return std::nullopt;
+Outcome run_plan(Session& session, const Request& request, const ClientSettings& settings) {
+  switch (request.action) {
+    case ActionKind::call: return run_call(session, request, settings);
+    case ActionKind::message: return run_messages(session, request);
+    case ActionKind::alert: return run_alert(session, request, settings);
   }
-
-  /// TLS handshake on the connected socket, through eecall-tls.so (loaded now, and only for
-  /// TLS): the peer's chain must lead to ca_file (or, when it is empty, to the system store)
-  /// and its certificate must name `host` (DNS name, or IP address for an IP literal). Any
-  /// failure is tls_failed: never a fallback to plain TCP.
-  std::optional<Failure> start_tls(const std::string& host, std::uint16_t port) {
-    const auto failed = [&](const std::string& why) {
-      return Failure{ErrorCode::tls_failed,
-                     "TLS with " + host + " port " + std::to_string(port) + " failed: " + why, "tls"};
-    };
-    auto module = load_tls_module(settings_.tls_module);
-    if (!module) return module.failure();
-    tls_api_ = module.value();
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);  // the module's calls must never block: we wait, with deadlines
-    if (ec) return failed("cannot make the socket non-blocking: " + ec.message());
-    asio::ip::make_address(host, ec);
-    const bool literal = !ec;
-    std::array<char, 512> error{};
-    tls_.reset(tls_api_->open(socket_.native_handle(), host.c_str(), literal ? 1 : 0,
-                              settings_.ca_file.c_str(), error.data(), error.size()));
-    if (!tls_) return failed(error.data());
-    // The whole handshake is one step, however it drips.
-    const auto status = tls_call([&] { return tls_api_->handshake(tls_.get(), error.data(), error.size()); },
-                                 "tls", step_deadline());
-    if (!status) return status.failure();
-    switch (status.value()) {
-      case EECALL_TLS_OK: return std::nullopt;
-      case EECALL_TLS_REJECTED:
-        return failed("certificate not accepted: " + std::string(error.data()) +
-                      (settings_.ca_file.empty() ? " (checked against the system's trusted CAs)"
-                                                 : " (checked against " + settings_.ca_file + ")"));
-      case EECALL_TLS_CLOSED: return failed("the server closed the connection during the TLS handshake");
-      default: return failed("handshake: " + std::string(error.data()) + " (is this a TLS port?)");
-    }
-  }
-
-  Result<std::string> read_banner() {
-    for (;;) {
-      auto line = parser_.next_line();
-      if (!line) {
-        // A first line longer than ReadLimits::max_line is no AMI banner.
-        return Failure{ErrorCode::not_asterisk,
-                       "the server at that address is not an Asterisk Manager Interface (its "
-                       "first line is longer than " +
-                           std::to_string(settings_.limits.max_line) + " bytes)",
-                       "banner"};
-      }
-      if (line.value()) return std::move(*line.value());
-      if (auto failed = read_more("banner")) {
-        if (failed->code == ErrorCode::timeout && !settings_.tls) {
-          failed->message += " (a TLS port such as Asterisk's 5039 sends nothing first: use tls)";
-        }
-        return *failed;
-      }
-    }
-  }
-
-  std::optional<Failure> send(const Message& message, std::string_view step) {
-    auto bytes = encode(message);
-    if (!bytes) return bytes.failure();
-    if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("AMI >> {}", redacted(message));
-    if (tls_) return send_tls(bytes.value(), step);
-    boost::system::error_code result = asio::error::would_block;
-    asio::async_write(socket_, asio::buffer(bytes.value()),
-                      [&](const boost::system::error_code& ec, std::size_t) { result = ec; });
-    if (auto timed_out = run_until_done(step, result)) return timed_out;
-    if (result) {
-      return Failure{ErrorCode::protocol_error,
-                     "sending " + std::string(step) + " failed: " + result.message(),
-                     std::string(step)};
-    }
-    return std::nullopt;
-  }
-
-  /// Reads until the Response that carries `action_id`, skipping events and anything else.
-  Result<Message> await_response(std::string_view action_id, std::string_view step,
-                                 Clock::time_point deadline) {
-    return await([&](const Message& m) { return m.is_response() && m.get_or("ActionID") == action_id; },
-                 step, deadline);
-  }
-
-  /// Reads until the event `name` that carries `action_id` (e.g. OriginateResponse).
-  Result<Message> await_event(std::string_view name, std::string_view action_id,
-                              std::string_view step, Clock::time_point deadline) {
-    return await(
-        [&](const Message& m) {
-          return m.is_event() && text::iequals(m.get_or("Event"), name) &&
-                 m.get_or("ActionID") == action_id;
-        },
-        step, deadline);
-  }
-
-  Result<Message> await_response(std::string_view action_id, std::string_view step) {
-    return await_response(action_id, step, step_deadline());
-  }
-
-  template <typename Wanted>
-  Result<Message> await(const Wanted& wanted, std::string_view step, Clock::time_point deadline) {
-    for (;;) {
-      auto next = parser_.next_message();
-      if (!next) {
-        auto failure = next.failure();
-        failure.subject = std::string(step);  // the step, like every other session failure
-        return failure;
-      }
-      if (auto& message = next.value()) {
-        if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("AMI << {}", redacted(*message));
-        if (wanted(*message)) return std::move(*message);
-        continue;
-      }
-      if (auto failed = read_more(step, deadline)) return *failed;
-    }
-  }
-
-  [[nodiscard]] Clock::time_point step_deadline() const {
-    return std::min(Clock::now() + settings_.step_timeout, total_deadline_);
-  }
-
-  void close() {
-    tls_.reset();
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
-
- private:
-  std::optional<Failure> read_more(std::string_view step) { return read_more(step, step_deadline()); }
-
-  std::optional<Failure> read_more(std::string_view step, Clock::time_point deadline) {
-    if (tls_) return read_more_tls(step, deadline);
-    boost::system::error_code result = asio::error::would_block;
-    std::size_t got = 0;
-    socket_.async_read_some(asio::buffer(chunk_), [&](const boost::system::error_code& ec, std::size_t n) {
-      result = ec;
-      got = n;
-    });
-    if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
-    if (result == asio::error::eof || result == asio::error::connection_reset) return closed_by_peer(step);
-    if (result) return read_failed(step, result.message());
-    parser_.feed(std::string_view(chunk_.data(), got));
-    return std::nullopt;
-  }
-
-  static Failure closed_by_peer(std::string_view step) {
-    return Failure{ErrorCode::protocol_error,
-                   "the AMI server closed the connection while we waited for the " + std::string(step) +
-                       " reply",
-                   std::string(step)};
-  }
-
-  static Failure read_failed(std::string_view step, const std::string& why) {
-    return Failure{ErrorCode::protocol_error, "reading the " + std::string(step) + " reply failed: " + why,
-                   std::string(step)};
-  }
-
-  // --- TLS: the module's non-blocking calls, and Asio waiting for the socket in between ---
-
-  std::optional<Failure> read_more_tls(std::string_view step, Clock::time_point deadline) {
-    std::array<char, 512> error{};
-    std::size_t got = 0;
-    const auto status = tls_call(
-        [&] { return tls_api_->read(tls_.get(), chunk_.data(), chunk_.size(), &got, error.data(), error.size()); },
-        step, deadline);
-    if (!status) return status.failure();
-    if (status.value() == EECALL_TLS_CLOSED) return closed_by_peer(step);
-    if (status.value() != EECALL_TLS_OK) return read_failed(step, error.data());
-    parser_.feed(std::string_view(chunk_.data(), got));
-    return std::nullopt;
-  }
-
-  std::optional<Failure> send_tls(const std::string& bytes, std::string_view step) {
-    std::array<char, 512> error{};
-    const auto status = tls_call(
-        [&] { return tls_api_->write(tls_.get(), bytes.data(), bytes.size(), error.data(), error.size()); },
-        step, step_deadline());
-    if (!status) return status.failure();
-    if (status.value() == EECALL_TLS_OK) return std::nullopt;
-    return Failure{ErrorCode::protocol_error,
-                   "sending " + std::string(step) + " failed: " +
-                       (status.value() == EECALL_TLS_CLOSED ? std::string("the server closed the connection")
-                                                            : std::string(error.data())),
-                   std::string(step)};
-  }
-
-  /// Calls a module function (same arguments each time) until it stops asking to wait for the
-  /// socket; its last status, or the failure of a wait (timeout at `deadline`).
-  template <typename Call>
-  Result<int> tls_call(const Call& call, std::string_view step, Clock::time_point deadline) {
-    for (;;) {
-      const int status = call();
-      if (status != EECALL_TLS_WANT_READ && status != EECALL_TLS_WANT_WRITE) return status;
-      if (auto waited = wait_for_socket(status, step, deadline)) return *waited;
-    }
-  }
-
-  /// Waits until the socket is readable (WANT_READ) or writable (WANT_WRITE), or the deadline.
-  std::optional<Failure> wait_for_socket(int want, std::string_view step, Clock::time_point deadline) {
-    boost::system::error_code result = asio::error::would_block;
-    socket_.async_wait(want == EECALL_TLS_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
-                       [&](const boost::system::error_code& ec) { result = ec; });
-    if (auto timed_out = run_until_done(step, result, deadline)) return timed_out;
-    if (result) return read_failed(step, result.message());
-    return std::nullopt;
-  }
-
-  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result) {
-    return run_until_done(step, result, step_deadline());
-  }
-
-  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result,
-                                        Clock::time_point deadline) {
-    io_.restart();
-    while (result == asio::error::would_block && Clock::now() < deadline) {
-      io_.run_one_until(deadline);
-    }
-    if (result != asio::error::would_block) return std::nullopt;
-    // Deadline passed: closing the socket cancels the pending operation; let it finish.
-    close();
-    io_.restart();
-    io_.run();
-    const bool total = deadline >= total_deadline_;
-    return Failure{ErrorCode::timeout,
-                   total ? "the request's total deadline passed while waiting for " + std::string(step)
-                         : "no progress within " + std::to_string(settings_.step_timeout.count()) +
-                               " ms while waiting for " + std::string(step),
-                   std::string(step)};
-  }
-
-  const ClientSettings& settings_;
-  Clock::time_point total_deadline_;
-  asio::io_context io_;
-  tcp::socket socket_{io_};
-  struct TlsClose {
-    const eecall_tls_api* const* api;
-    void operator()(eecall_tls_session* session) const { (*api)->close(session); }
-  };
-  const eecall_tls_api* tls_api_ = nullptr;
-  std::unique_ptr<eecall_tls_session, TlsClose> tls_{nullptr, TlsClose{&tls_api_}};  // after the socket
-  Parser parser_;
-  std::array<char, 4096> chunk_{};
-};
-
-// OriginateResponse Reason (pbx_dial_reason(), an ast_control_frame_type; ami-protocol.md §4.4).
-ErrorCode call_outcome(int reason) {
-  switch (reason) {
-    case 4: return ErrorCode::none;  // AST_CONTROL_ANSWER
-    case 5: return ErrorCode::busy;
-    case 3: return ErrorCode::no_answer;  // AST_CONTROL_RINGING: rang until the timeout
-    case 8: return ErrorCode::congestion;
-    case 1: return ErrorCode::hangup;
-    default: return ErrorCode::call_failed;
-  }
-}
-
-std::string describe_call_outcome(ErrorCode code, int reason) {
-  switch (code) {
-    case ErrorCode::none: return "answered";
-    case ErrorCode::busy: return "busy (Asterisk reason 5)";
-    case ErrorCode::no_answer: return "no answer before the ring timeout (Asterisk reason 3)";
-    case ErrorCode::congestion: return "congestion or rejected (Asterisk reason 8)";
-    case ErrorCode::hangup: return "hung up before answering (Asterisk reason 1)";
-    default: return "the call could not be made (Asterisk reason " + std::to_string(reason) + ")";
-  }
-}
-
-Failure classify_action_error(const Message& response) {
-  const auto text = std::string(response.get_or("Message", "no message"));
-  if (text::iequals(text, "Permission denied")) {
-    return {ErrorCode::permission_denied, text, "action"};
-  }
-  return {ErrorCode::action_failed, text, "action"};
+  return {};
 }
 
 }  // namespace
@@ -407,144 +35,25 @@ Client::Client(ClientSettings settings, ActionIdSource ids, Resolver resolver)
 
 Outcome Client::run(const Request& request) {
   const auto start = Clock::now();
-  // Waiting for the call's outcome comes on top of the AMI exchange's own deadline.
-  const bool waiting = request.action == ActionKind::call && request.wait.count() > 0;
-  const auto total_deadline = start + settings_.total_timeout + (waiting ? request.wait : milliseconds(0));
+  // Waiting for a call's outcome (or an alert) comes on top of the AMI exchange's own deadline.
+  const bool waiting = request.action != ActionKind::message && request.wait.count() > 0;
+  const auto total_deadline =
+      start + settings_.total_timeout + (waiting ? request.wait : std::chrono::seconds(0));
   Outcome outcome;
-  outcome.action = request.action;
-  auto fail = [&](const Failure& f) {
-    outcome.error = f.code;
-    outcome.message = f.message;
-    outcome.subject = f.subject;
-    outcome.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    return outcome;
-  };
-  auto remaining = [&] {
-    return std::max(milliseconds(0),
-                    std::chrono::duration_cast<milliseconds>(total_deadline - Clock::now()));
-  };
-
   try {
-    // A literal IP is never looked up (no DNS traffic, no delay).
-    std::vector<std::string> addresses;
-    boost::system::error_code literal_ec;
-    asio::ip::make_address(request.host, literal_ec);
-    if (!literal_ec) {
-      addresses.push_back(request.host);
+    Session session(settings_, total_deadline, ids_);
+    if (auto failed = session.open({request.host, request.port, request.user, request.secret}, resolver_,
+                                   events_for(request))) {
+      set_failure(outcome, *failed);
     } else {
-      auto resolved = resolver_(request.host, std::min(remaining(), settings_.step_timeout));
-      if (!resolved) return fail(resolved.failure());
-      addresses = std::move(resolved.value());
+      outcome = run_plan(session, request, settings_);
+      session.logoff();
     }
-
-    Session session(settings_, total_deadline);
-    if (auto failed = session.connect(addresses, request.port)) return fail(*failed);
-    if (settings_.tls) {
-      if (auto failed = session.start_tls(request.host, request.port)) return fail(*failed);
-    }
-
-    auto banner = session.read_banner();
-    if (!banner) return fail(banner.failure());
-    spdlog::debug("AMI << banner '{}'", banner.value());
-    if (!banner.value().starts_with("Asterisk Call Manager/")) {
-      std::string shown = banner.value().substr(0, 60);
-      for (auto& c : shown) {
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) c = '?';
-      }
-      return fail({ErrorCode::not_asterisk,
-                   "the server at that address is not an Asterisk Manager Interface (it said '" +
-                       shown + "')",
-                   "banner"});
-    }
-
-    // Login. Events off: a call/message needs no event, and this keeps the stream quiet.
-    // Events off unless we wait: only OriginateResponse is ever needed, and only then.
-    const auto events = waiting ? LoginEvents::call : LoginEvents::off;
-    Message login;
-    if (settings_.auth == AuthMethod::md5) {
-      const auto challenge_id = ids_("challenge");
-      if (auto failed = session.send(make_challenge(challenge_id), "challenge")) return fail(*failed);
-      auto reply = session.await_response(challenge_id, "challenge");
-      if (!reply) return fail(reply.failure());
-      auto challenge = reply.value().get("Challenge");
-      if (reply.value().get_or("Response") != "Success" || !challenge || challenge->empty()) {
-        return fail({ErrorCode::auth_failed,
-                     std::string(reply.value().get_or("Message", "MD5 challenge refused")),
-                     "challenge"});
-      }
-      login = make_md5_login(request.user, request.secret, *challenge, events, ids_("login"));
-    } else {
-      login = make_login(request.user, request.secret, events, ids_("login"));
-    }
-    const auto login_id = std::string(login.get_or("ActionID"));
-    if (auto failed = session.send(login, "login")) return fail(*failed);
-    auto login_reply = session.await_response(login_id, "login");
-    if (!login_reply) return fail(login_reply.failure());
-    const auto login_status = login_reply.value().get_or("Response");
-    if (login_status == "Error") {
-      // Asterisk answers a failed login after 1 s and closes: never retried (fail2ban).
-      return fail({ErrorCode::auth_failed,
-                   std::string(login_reply.value().get_or("Message", "Authentication failed")),
-                   "login"});
-    }
-    if (login_status != "Success") {
-      return fail({ErrorCode::protocol_error,
-                   "unexpected login reply 'Response: " + std::string(login_status) + "'", "login"});
-    }
-
-    // The action itself.
-    outcome.action_id = ids_("action");
-    const auto action = request.action == ActionKind::call
-                            ? make_originate(request, settings_.call, outcome.action_id)
-                            : make_message_send(request, outcome.action_id);
-    if (auto failed = session.send(action, "action")) return fail(*failed);
-    auto reply = session.await_response(outcome.action_id, "action");
-    if (!reply) return fail(reply.failure());
-    const auto status = reply.value().get_or("Response");
-    if (status == "Error") return fail(classify_action_error(reply.value()));
-    if (status != "Success") {
-      return fail({ErrorCode::protocol_error,
-                   "unexpected reply 'Response: " + std::string(status) + "'", "action"});
-    }
-    outcome.message = std::string(reply.value().get_or("Message"));
-
-    if (waiting) {
-      const auto deadline = std::min(Clock::now() + request.wait, total_deadline);
-      auto event = session.await_event("OriginateResponse", outcome.action_id, "wait", deadline);
-      if (!event) {
-        auto failure = event.failure();
-        if (failure.code == ErrorCode::timeout) {
-          failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
-                            " s: the call may still be ringing (events only arrive if the AMI "
-                            "user has read = call)";
-        }
-        return fail(failure);
-      }
-      const auto& e = event.value();
-      int reason = -1;
-      const auto reason_text = e.get_or("Reason");
-      std::from_chars(reason_text.data(), reason_text.data() + reason_text.size(), reason);
-      outcome.reason = reason;
-      outcome.channel = std::string(e.get_or("Channel"));
-      if (const auto uid = e.get_or("Uniqueid"); uid != "<unknown>") outcome.uniqueid = std::string(uid);
-      // Not answered is an outcome like answered: reported after a normal Logoff.
-      outcome.error = call_outcome(reason);
-      outcome.message = describe_call_outcome(outcome.error, reason);
-      if (!outcome.ok()) outcome.subject = "wait";
-    }
-
-    // Logoff is a courtesy: the outcome is known, so a slow Goodbye only costs a short wait.
-    const auto logoff_id = ids_("logoff");
-    if (!session.send(make_logoff(logoff_id), "logoff")) {
-      const auto deadline = std::min(Clock::now() + settings_.logoff_timeout, total_deadline);
-      auto bye = session.await_response(logoff_id, "logoff", deadline);
-      if (!bye) spdlog::debug("logoff: {}", bye.failure().message);
-    }
-    session.close();
   } catch (const std::exception& e) {
-    return fail({ErrorCode::internal_error, e.what(), "session"});
+    set_failure(outcome, {ErrorCode::internal_error, e.what(), "session"});
   }
-  outcome.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  outcome.action = request.action;
+  outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   return outcome;
 }
 

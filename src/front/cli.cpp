@@ -4,6 +4,7 @@
 #include <cgicc/CgiUtils.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "eecall/front/config.hpp"
@@ -15,11 +16,13 @@ namespace eecall::front {
 
 namespace {
 
-constexpr const char* description = R"(eecall - make an Asterisk/FreePBX PBX place a call or send a text message
+constexpr const char* description = R"(eecall - make an Asterisk/FreePBX PBX place a call, send a text message or speak an alert
 
 eecall logs in to the Asterisk Manager Interface (AMI) of a PBX, then either
-originates a call (ring FROM, then connect it to TO) or sends a SIP text
-message (MSG to phone TO through DRV), logs off and prints the outcome.
+originates a call (ring FROM, then connect it to TO), sends a SIP text
+message (MSG to phone TO through DRV), or rings the phones of FROM in turn
+and says a text (SAY) or plays a recording (PLAY), optionally until someone
+confirms with a key (ACK); then it logs off and prints the outcome.
 The same program runs as a CGI script when a web server starts it.
 )";
 
@@ -37,11 +40,30 @@ PARAMETERS (same names as the old eeCall.php query string)
   ring    call only: ring time of the first phone in seconds (5-120, default 30).
   callerid  call only: display name on the rung phone (1-40 bytes, no " < > \).
   msg     UTF-8, or Latin-1/Windows-1252 (converted); at most 992 bytes on one line,
-          738 when it has line breaks (sent as Base64Body).
+          738 when it has line breaks (sent as Base64Body). to may list up to 10
+          phones (to=100,101): one message each, result 1 only if all were sent.
+
+ALERTS (say or play instead of to; no dialplan needed on the PBX)
+  from    the phone, or a list of up to 10 (from=100,0612345678) rung in turn
+          until one answers, or with ack, until one presses the key.
+  say     text spoken by espeak-ng (UTF-8 or Latin-1, at most 500 bytes, plain
+          text: no markup). eecall must run on the PBX host: Asterisk plays the
+          file eecall writes into audio_dir (default /var/lib/eecall/audio).
+  play    a recording the PBX already has, e.g. custom/alarme (no extension).
+  lang    voice of say (default fr, or the configuration's voice).
+  ack     one key 0-9 * #: the alert succeeds only when it is pressed.
+  repeat  how many times the prompt is played per call (1-5, default 2).
+  rounds  how many times the list is gone through (1-5, default 1).
+  wait    the whole alert's deadline in seconds (1-3600 here, 1-300 as CGI;
+          default the maximum: the alert ends as soon as it is decided).
+  The answer names who acknowledged (acknowledged_by) and lists every attempt
+  (phone, outcome, seconds). The AMI user needs write = originate,call and
+  read = call,dialplan (VarSet events tell whether the prompt played and which
+  key was pressed).
   profile   a PBX profile of the configuration file instead of ip/port/user/secret.
   token     the token the configuration may require.
   Empty values count as absent. CR, LF or NUL in any value but msg is refused.
-  Options given after a QUERY string override its values.
+  Options override the QUERY string's values; its format= works like --format.
 
 ENVIRONMENT
   EECALL_SECRET   AMI secret when --secret is not given (keeps it out of 'ps').
@@ -54,7 +76,13 @@ ENVIRONMENT
   EECALL_ALLOW_FROM, EECALL_ALLOW_TO   regular expressions from/to must match
                   (default [0-9]+); profiles can set their own.
   EECALL_RING     default ring time in seconds (default 30).
-  EECALL_CALLERID default display name for calls (default none).
+  EECALL_CALLERID default display name for calls (default none; alerts: eeCallUs).
+  EECALL_ACK_TIMEOUT  alerts: seconds to wait for the key after each prompt (default 5).
+  EECALL_VOICE    espeak-ng voice of spoken alerts (default fr).
+  EECALL_AUDIO_DIR  where spoken alerts' audio is cached (default /var/lib/eecall/audio;
+                  absolute, writable by eecall's user, readable by Asterisk).
+  EECALL_AUDIO_MAX_MB  bound on that cache in MiB (default 64): the least recently
+                  used files are removed past it.
   SPDLOG_LEVEL    log level on stderr: info (default), debug shows the AMI exchange
                   with Secret and Key redacted, warn, error, off.
 
@@ -64,16 +92,19 @@ OUTPUT
   result is 1 on success, 0 on failure; on failure <error> holds one of
   missing_parameter invalid_parameter resolve_failed connect_failed timeout
   not_asterisk auth_failed permission_denied action_failed protocol_error,
-  and with --wait: busy no_answer congestion hangup call_failed; also forbidden,
-  config_error, tls_failed. With --wait the
-  answer also gives Asterisk's reason code, the channel and its Uniqueid.
+  and with --wait: busy no_answer congestion hangup call_failed; alerts also
+  not_acknowledged playback_failed; also forbidden, config_error, tls_failed,
+  speech_failed. With --wait the answer also gives Asterisk's reason code, the
+  channel and its Uniqueid.
 
 EXIT STATUS
   0 success   2 bad input (usage, missing or invalid parameter)
   3 the PBX refused or failed (resolve, connect, not Asterisk, auth, permission,
-    action, protocol), or a waited-for call was not answered   4 timeout
+    action, protocol), a waited-for call was not answered, an alert was not
+    acknowledged or its prompt could not be played   4 timeout
   5 forbidden (token, allow_from/allow_to, URL credentials refused)
-  6 configuration error (file or EECALL_* variable)   1 internal error
+  6 configuration error (file or EECALL_* variable)
+  1 internal error, or speech synthesis failed (speech_failed)
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:
@@ -85,6 +116,8 @@ EXAMPLES
     eecall --profile home --from 100 --to 291
   The old URL's query string works as it is:
     eecall 'ip=192.0.2.10&user=eedomus&secret=xxx&from=0240404040&to=291&msg=&drv='
+  Say a text to 100, then to 101, until one of them presses 1:
+    eecall --profile home --from 100,101 --say "Fuite d'eau au sous-sol" --ack 1
   Text message to SIP phone 100, answer as one line:
     eecall --format text --ip pbx.example --user eedomus --to 100 \
            --drv sip --msg 'Alerte débordement cuve'
@@ -139,15 +172,22 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--to", "to", "call: extension to connect to; message: phone to text");
   param("--msg", "msg", "text to send (makes it a message instead of a call)");
   param("--drv", "drv", "message driver: sip or pjsip");
-  param("--wait", "wait", "call: wait up to SECONDS for answered/busy/no answer (0-120)");
+  param("--wait", "wait", "call: wait up to SECONDS for answered/busy/no answer (0-120); alert: its deadline");
   param("--ring", "ring", "call: how long the first phone rings, seconds (5-120, default 30)");
   param("--callerid", "callerid", "call: name shown on the rung phone, e.g. eeDomus");
+  param("--say", "say", "alert: text spoken to the phones of --from");
+  param("--play", "play", "alert: recording played to the phones of --from, e.g. custom/alarme");
+  param("--lang", "lang", "alert: voice of --say (default fr)");
+  param("--ack", "ack", "alert: key (0-9 * #) that confirms the alert was heard");
+  param("--repeat", "repeat", "alert: times the prompt is played per call (1-5, default 2)");
+  param("--rounds", "rounds", "alert: times the list of phones is gone through (1-5, default 1)");
 
   std::string format_name = "xml";
   std::string timeout, context, channel, auth, ca_file, config_path;
   bool verbose = false;
   bool tls = false;
-  app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
+  auto* format_option =
+      app.add_option("--format", format_name, "answer format: xml, json or text")->capture_default_str();
   app.add_option("--timeout", timeout, "total deadline in seconds (default 10)");
   app.add_option("--context", context, "dialplan context for calls (default from-internal)");
   app.add_option("--channel", channel, "channel template (default Local/{from}@{context})");
@@ -168,9 +208,21 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   }
   if (verbose) spdlog::set_level(spdlog::level::debug);
 
+  Params params = parse_query_string(query);
+  // format= in the query string chooses the answer's format as in CGI mode; --format wins.
+  const char* format_source = "--format";
+  if (format_option->count() == 0) {
+    const auto in_query = std::find_if(params.begin(), params.end(), [](const auto& p) {
+      return p.first == "format" && !p.second.empty();
+    });
+    if (in_query != params.end()) {
+      format_name = in_query->second;
+      format_source = "format";
+    }
+  }
   auto format = parse_format(format_name);
   if (!format) {
-    err << "eecall: --format must be xml, json or text\n";
+    err << "eecall: " << format_source << " must be xml, json or text\n";
     return static_cast<int>(ExitStatus::bad_input);
   }
 
@@ -203,7 +255,6 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
     return exit_status(o.error);
   }
 
-  Params params = parse_query_string(query);
   for (const auto& [name, value] : given) set_param(params, name, value);
   const bool has_secret = std::any_of(params.begin(), params.end(), [](const auto& p) {
     return p.first == "secret" && !p.second.empty();
@@ -213,6 +264,7 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   }
 
   incoming.params = std::move(params);
+  incoming.limits.max_alert_wait_seconds = cli_max_alert_wait_seconds;  // no web server to outwait
   const auto outcome = handle(incoming, config.value(), environment_values(env), executor);
   out << render(outcome, *format);
   out.flush();

@@ -108,11 +108,25 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
 }
 
 std::optional<Failure> check_allowed(const Request& request, const Policy& policy) {
-  if (request.action == ActionKind::call && !matches(policy.allow_from, request.from)) {
-    return forbidden("from '" + request.from + "' is not allowed on this server (allow_from)", "from");
-  }
-  if (!matches(policy.allow_to, request.to)) {
-    return forbidden("to '" + request.to + "' is not allowed on this server (allow_to)", "to");
+  const auto refuse_unless = [](const std::string& pattern, const std::string& phone, const char* param,
+                                const char* setting) -> std::optional<Failure> {
+    if (matches(pattern, phone)) return std::nullopt;
+    return forbidden(std::string(param) + " '" + phone + "' is not allowed on this server (" + setting + ")", param);
+  };
+  switch (request.action) {
+    case ActionKind::call:
+      if (auto refused = refuse_unless(policy.allow_from, request.from, "from", "allow_from")) return refused;
+      return refuse_unless(policy.allow_to, request.to, "to", "allow_to");
+    case ActionKind::alert:  // every phone of the list
+      for (const auto& phone : request.phones) {
+        if (auto refused = refuse_unless(policy.allow_from, phone, "from", "allow_from")) return refused;
+      }
+      return std::nullopt;
+    case ActionKind::message:  // every recipient (a Request built by hand may only have `to`)
+      for (const auto& phone : request.phones.empty() ? std::vector<std::string>{request.to} : request.phones) {
+        if (auto refused = refuse_unless(policy.allow_to, phone, "to", "allow_to")) return refused;
+      }
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <regex>
 #include <cstdlib>
 
+#include "eecall/speech/cache.hpp"
 #include "eecall/text.hpp"
 
 namespace eecall::front {
@@ -27,6 +28,16 @@ Result<std::chrono::milliseconds> parse_timeout(std::string_view seconds) {
     return bad("timeout", "timeout must be a number of seconds from 0.1 to 120");
   }
   // value is positive here: rounding by hand keeps libm (llround) out of the program's loads.
+  return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
+}
+
+Result<std::chrono::milliseconds> parse_ack_timeout(std::string_view seconds) {
+  const std::string s(seconds);
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(value) || value < 1.0 || value > 30.0) {
+    return bad("ack_timeout", "ack_timeout must be a number of seconds from 1 to 30");
+  }
   return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
 }
 
@@ -70,7 +81,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -82,6 +93,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 11> keys_and
     {"allow_from", "EECALL_ALLOW_FROM"},
     {"allow_to", "EECALL_ALLOW_TO"},
     {"step_timeout", "EECALL_STEP_TIMEOUT"},
+    {"ack_timeout", "EECALL_ACK_TIMEOUT"},
+    {"voice", "EECALL_VOICE"},
+    {"audio_dir", "EECALL_AUDIO_DIR"},
+    {"audio_max_mb", "EECALL_AUDIO_MAX_MB"},
 }};
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
@@ -99,6 +114,21 @@ Result<std::string> check_ca_file(std::string_view value) {
   return std::string(value);
 }
 
+// Whole MiB, so that the bound reads the same in the file and in the docs.
+Result<std::uint64_t> parse_audio_max_mb(std::string_view value) {
+  constexpr std::uint64_t max_mb = 65536;
+  std::uint64_t mb = 0;
+  const bool digits = !value.empty() && value.size() <= 5 &&
+                      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    for (const char c : value) mb = mb * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!digits || mb < 1 || mb > max_mb) {
+    return bad("audio_max_mb", "audio_max_mb must be a whole number of MiB from 1 to 65536");
+  }
+  return mb << 20;
+}
+
 // Applies one key; the failure message is completed with the origin by the caller.
 std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, const std::string& v) {
   auto& c = s.client;
@@ -109,6 +139,7 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   };
   if (key == "timeout") return take(parse_timeout(v), c.total_timeout);
   if (key == "step_timeout") return take(parse_timeout(v), c.step_timeout);
+  if (key == "ack_timeout") return take(parse_ack_timeout(v), c.alert.ack_timeout);
   if (key == "context") return take(check_context(v), c.call.context);
   if (key == "channel") return take(check_channel_template(v), c.call.channel_template);
   if (key == "auth") return take(parse_auth(v), c.auth);
@@ -117,6 +148,17 @@ std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, con
   if (key == "callerid") return take(check_caller_id_name("callerid", v), c.call.caller_id_name);
   if (key == "allow_from") return take(check_regex("allow_from", v), s.policy.allow_from);
   if (key == "allow_to") return take(check_regex("allow_to", v), s.policy.allow_to);
+  if (key == "voice") {
+    auto voice = speech::check_voice(v);
+    if (!voice) {
+      return bad("voice", "voice must be an espeak-ng voice name of 1 to 40 characters among A-Z a-z "
+                          "0-9 _ + - (e.g. fr, en, de)");
+    }
+    s.voice = std::move(voice.value());
+    return std::nullopt;
+  }
+  if (key == "audio_dir") return take(speech::check_audio_dir(v), s.speech.audio_dir);
+  if (key == "audio_max_mb") return take(parse_audio_max_mb(v), s.speech.max_bytes);
   if (key == "ring") {
     auto r = check_ring_seconds("ring", v);
     if (!r) return r.failure();

@@ -84,6 +84,29 @@ TEST(Wait, WithoutWaitEventsStayOffAndTheAnswerComesAtOnce) {
   EXPECT_NE(sim.received().find("Events: off\r\n"), std::string::npos);
 }
 
+// The lab's phones that cannot answer end through Local/...@from-internal as the real
+// Asterisk 20 reports them (tests/real/test_wait.py), whatever --originate-outcome says.
+TEST(Wait, LabPhonesThatCannotAnswerEndAsOnTheRealAsterisk) {
+  Simulator sim;  // --originate-outcome answered
+  struct Case {
+    const char* from;
+    const char* error;
+    const char* reason;
+  };
+  for (const auto& c : {Case{"102", "call_failed", "0"}, Case{"103", "call_failed", "0"},
+                        Case{"104", "no_answer", "3"}, Case{"100", "", "4"}}) {
+    // 104 fails when the Originate's Timeout (ring=) runs out, as on the real Asterisk.
+    const auto a = cgi("ip=127.0.0.1&port=" + std::to_string(sim.port()) +
+                           "&user=eedomus&secret=s3cret&to=291&ring=5&wait=10&from=" + c.from,
+                       {});
+    EXPECT_EQ(a.xml("error"), c.error) << c.from << ": " << a.body;
+    EXPECT_EQ(a.xml("reason"), c.reason) << c.from;
+    if (*c.error != '\0') {
+      EXPECT_EQ(a.xml("channel"), std::string("Local/") + c.from + "@from-internal");
+    }
+  }
+}
+
 TEST(CallOptions, RingAndCallerIdReachTheOriginate) {
   Simulator sim;
   const auto a = cgi(call(sim.port(), "&ring=20&callerid=eeDomus"), {});

@@ -222,6 +222,31 @@ TEST_F(Cli, FormatTextOnFailure) {
   EXPECT_NE(r.out.find("Extension does not exist."), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, FormatInTheQueryStringChoosesTheAnswerFormat) {
+  const auto r = run({"ip=pbx.lan&user=eedomus&secret=xxx&from=100&to=291&format=json"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  ASSERT_TRUE(nlohmann::json::accept(r.out)) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out).at("result"), 1);
+  const auto text = run({"ip=pbx.lan&user=eedomus&secret=xxx&from=100&to=291&format=TEXT"});
+  EXPECT_EQ(text.out.rfind("OK call", 0), 0u) << text.out;
+}
+
+TEST_F(Cli, FormatOptionWinsOverTheQueryString) {
+  const auto r = run({"ip=pbx.lan&user=eedomus&secret=xxx&from=100&to=291&format=yaml", "--format", "text"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("OK call", 0), 0u) << r.out;
+  const auto before = run({"--format", "text", "ip=pbx.lan&user=eedomus&secret=xxx&from=100&to=291&format=json"});
+  EXPECT_EQ(before.out.rfind("OK call", 0), 0u) << before.out;
+}
+
+TEST_F(Cli, BadFormatInTheQueryStringIsBadInput) {
+  const auto r = run({"ip=pbx.lan&user=eedomus&secret=xxx&from=100&to=291&format=yaml"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("format must be xml, json or text"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(requests.empty());
+}
+
 TEST_F(Cli, BadFormatIsBadInput) {
   const auto r = run(plus(call_options, {"--format", "yaml"}));
   EXPECT_EQ(r.status, 2);

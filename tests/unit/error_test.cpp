@@ -36,9 +36,12 @@ const Mapping mappings[] = {
     {ErrorCode::congestion, "congestion", 502, 3},
     {ErrorCode::hangup, "hangup", 502, 3},
     {ErrorCode::call_failed, "call_failed", 502, 3},
+    {ErrorCode::not_acknowledged, "not_acknowledged", 502, 3},
+    {ErrorCode::playback_failed, "playback_failed", 502, 3},
     {ErrorCode::internal_error, "internal_error", 500, 1},
     {ErrorCode::forbidden, "forbidden", 403, 5},
     {ErrorCode::config_error, "config_error", 500, 6},
+    {ErrorCode::speech_failed, "speech_failed", 500, 1},
 };
 
 class ErrorMapping : public ::testing::TestWithParam<Mapping> {};

@@ -297,10 +297,18 @@ TEST_P(BadDialToken, IsInvalidAsTo) {
 
 INSTANTIATE_TEST_SUITE_P(
     ParseRequest, BadDialToken,
-    ::testing::Values("PJSIP/100", "100/n", "100@from-internal", "sip:100@pbx", "100,1",
+    ::testing::Values("PJSIP/100", "100/n", "100@from-internal", "sip:100@pbx",
                       "100;x", "10 0", " 100", "100 ", "100&to=200", "${EXTEN}", "100|200",
                       "\"100\"", "<100>", "100\t", "10\xc3\xa9", "10\xe9", "100%", "100!",
                       std::string(65, '1')));
+
+// A comma-separated list is for alerts (from) and messages (to); a call connects one phone to
+// one extension. (Lists: tests/unit/alert_request_test.cpp.)
+TEST(ParseRequest, ListInACallIsInvalid) {
+  expect_invalid(with(call_params(), "from", "100,1"), "from");
+  expect_invalid(with(call_params(), "to", "100,1"), "to");
+  expect_invalid(with(message_params(), "from", "100,1"), "from");
+}
 
 TEST(ParseRequest, CallFromIsAnAliasOfFrom) {
   const auto r = accepted(with(without(call_params(), "from"), "call_from", "0240404040"));

@@ -119,6 +119,40 @@ TEST(Settings, OneBadVariableRefusesTheWhole) {
   EXPECT_EQ(s.failure().subject, "EECALL_AUTH");
 }
 
+// Spoken alerts (issue 11): the voice, where the audio is cached and how large that may grow.
+EffectiveSettings effective(const Environment& env) {
+  EffectiveSettings settings;
+  if (auto failed = apply_settings(settings, environment_values(env))) ADD_FAILURE() << failed->message;
+  return settings;
+}
+
+TEST(Settings, SpeechDefaults) {
+  const auto s = effective({});
+  EXPECT_EQ(s.voice, "fr");
+  EXPECT_EQ(s.speech.audio_dir, "/var/lib/eecall/audio");
+  EXPECT_EQ(s.speech.max_bytes, 64ull << 20);
+}
+
+TEST(Settings, Speech) {
+  const auto s = effective({{"EECALL_VOICE", "en-US"},
+                            {"EECALL_AUDIO_DIR", "/srv/eecall/audio/"},
+                            {"EECALL_AUDIO_MAX_MB", "5"}});
+  EXPECT_EQ(s.voice, "en-us");
+  EXPECT_EQ(s.speech.audio_dir, "/srv/eecall/audio");
+  EXPECT_EQ(s.speech.max_bytes, 5ull << 20);
+  EXPECT_EQ(effective({{"EECALL_AUDIO_MAX_MB", "65536"}}).speech.max_bytes, 65536ull << 20);
+}
+
+TEST(Settings, BadSpeechSettingsAreRefused) {
+  for (const char* value : {"", "fr/../x", "fr fr", "fr,en"}) expect_refused("EECALL_VOICE", value);
+  for (const char* value : {"", "audio", "/var/lib/eecall/FILE", "/srv/DB", "/srv/a,b", "/srv/../x"}) {
+    expect_refused("EECALL_AUDIO_DIR", value);
+  }
+  for (const char* value : {"", "0", "-1", "65537", "1.5", "64M", "99999999999999999999"}) {
+    expect_refused("EECALL_AUDIO_MAX_MB", value);
+  }
+}
+
 // --- The checkers on their own (the command line uses them for its options) -------------------
 
 TEST(SettingsCheckers, ParseTimeout) {

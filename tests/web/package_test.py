@@ -1,21 +1,25 @@
 """The Debian package: built with `cpack -G DEB` from the build directory, inspected with
 dpkg-deb, and its binary run as it is packaged (extracted into a temporary directory, never
 installed on this machine): --help, a call against the AMI simulator, and the same call over
-HTTP through Apache with the Apache snippet the package ships.
+HTTP through Apache with the Apache snippet the package ships; its speech module speaks; its
+maintainer scripts run on stand-ins for the files they change.
 
     python3 package_test.py --build-dir build --sim build/eecall-ami-sim --source .
 """
 
 import argparse
+import ctypes
 import grp
 import http.client
 import os
+import pwd
 import re
 import shutil
 import stat
 import subprocess
 import tempfile
 import unittest
+import wave
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,6 +32,7 @@ PKG = {}  # the .deb, its extracted tree and control files, the simulator
 EXPECTED_FILES = {
     "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
     "./usr/lib/eecall/eecall-tls.so": "-rw-r--r--",
+    "./usr/lib/eecall/eecall-speech.so": "-rw-r--r--",
     "./etc/eecall/eecall.conf": "-rw-r-----",
     "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
     "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
@@ -66,25 +71,31 @@ class Contents(unittest.TestCase):
 
     def test_depends_on_the_shared_libraries_the_binary_links(self):
         depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}
-        # What the program and its TLS module need at run time, by package, as ldd resolves it
-        # on this machine.
+        # What the program and its modules need at run time (their NEEDED entries, as
+        # dpkg-shlibdeps reads them; those libraries' own dependencies are their packages'
+        # business), by package, as ldd resolves them on this machine.
         needed = set()
-        for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so"):
+        for binary in ("/usr/lib/cgi-bin/eecall", "/usr/lib/eecall/eecall-tls.so",
+                       "/usr/lib/eecall/eecall-speech.so"):
+            direct = re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", str(packaged(binary))).stdout)
             for line in run("ldd", str(packaged(binary))).stdout.splitlines():
-                m = re.search(r"=> (/\S+)", line)
-                if m:
-                    needed.add(self.owner(m.group(1)))
+                m = re.search(r"^\s*(\S+) => (/\S+)", line)
+                if m and m.group(1) in direct:
+                    needed.add(self.owner(m.group(2)))
         self.assertIn(frozenset(["libc6"]), needed)
         self.assertIn("libssl3", set().union(*needed), "the TLS module links the system's OpenSSL")
+        for library in ("libespeak-ng1", "libsoxr0", "libsndfile1"):
+            self.assertIn(library, set().union(*needed), "the speech module links it")
         for names in needed:
             self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
 
-    def test_the_program_itself_never_links_openssl(self):
-        # OpenSSL is loaded with the TLS module, and only for a TLS session.
+    def test_the_program_itself_never_links_openssl_nor_espeak(self):
+        # OpenSSL is loaded with the TLS module, and only for a TLS session; espeak-ng and the
+        # audio libraries with the speech module, only to synthesize.
         needed = run("objdump", "-p", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout
         self.assertIn("NEEDED", needed)
-        self.assertNotIn("libssl", needed)
-        self.assertNotIn("libcrypto", needed)
+        for library in ("libssl", "libcrypto", "libespeak", "libsoxr", "libsndfile"):
+            self.assertNotIn(library, needed)
 
     def owner(self, library):
         """The names that the package holding this library file answers to: its own and
@@ -129,6 +140,55 @@ class Contents(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
                          (grp.getgrnam("www-data").gr_gid, 0o640))
+
+    def postinst_for_audio(self, audio, group):
+        """The postinst, made to work on `audio` with `group` for Asterisk's, and run."""
+        text = (PKG["control"] / "postinst").read_text()
+        for line in ("audio=/var/lib/eecall/audio", "audio_group=asterisk"):
+            self.assertIn(line, text)
+        script = PKG["work"] / "postinst-audio"
+        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", "conf=/nonexistent/eecall.conf")
+                          .replace("audio=/var/lib/eecall/audio", f"audio={audio}")
+                          .replace("audio_group=asterisk", f"audio_group={group}"))
+        out = run("sh", str(script), "configure")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        st = audio.stat()
+        return st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)
+
+    def test_the_postinst_makes_the_audio_directory_for_the_web_server_and_asterisk(self):
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        www_data = pwd.getpwnam("www-data")
+        # Asterisk's group exists: www-data writes, the group reads, setgid so files get it.
+        # ("daemon" stands for "asterisk", which a test machine need not have.)
+        audio = PKG["work"] / "var-lib-eecall" / "audio"
+        self.assertEqual(self.postinst_for_audio(audio, "daemon"),
+                         (www_data.pw_uid, grp.getgrnam("daemon").gr_gid, 0o2750))
+        # No such group: readable by all, still written by www-data only.
+        self.assertEqual(self.postinst_for_audio(audio, "no-such-group-eecall"),
+                         (www_data.pw_uid, www_data.pw_gid, 0o755))
+
+    def test_the_postrm_purges_the_audio_cache_and_nothing_else(self):
+        text = (PKG["control"] / "postrm").read_text()
+        self.assertTrue((PKG["control"] / "postrm").stat().st_mode & stat.S_IXUSR)
+        audio = PKG["work"] / "purge" / "audio"
+        script = PKG["work"] / "postrm"
+        script.write_text(text.replace("audio=/var/lib/eecall/audio", f"audio={audio}"))
+        cache = ["a" * 64 + ".wav", "." + "b" * 64 + ".Ab12Yz.tmp"]
+        for keep_foreign in (True, False):
+            audio.mkdir(parents=True, exist_ok=True)
+            for name in cache + (["alarme.wav"] if keep_foreign else []):
+                (audio / name).write_bytes(b"x")
+            for argument in ("remove", "purge"):
+                out = run("sh", str(script), argument)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                if argument == "remove":
+                    self.assertEqual(len(list(audio.iterdir())), len(cache) + keep_foreign)
+            if keep_foreign:
+                self.assertEqual([p.name for p in audio.iterdir()], ["alarme.wav"])
+                (audio / "alarme.wav").unlink()
+            else:
+                self.assertFalse(audio.parent.exists(), "the cache and its parent are gone")
 
     def test_shipped_snippets_are_the_ones_in_cgi_bin(self):
         source = ARGS.source / "cgi-bin"
@@ -201,6 +261,27 @@ class PackagedBinary(unittest.TestCase):
             self.assertIn(b"Action: Originate\r\n", sim.received())
         finally:
             sim.stop()
+
+    def test_the_packaged_speech_module_speaks_french_at_8_khz(self):
+        # Its C table (include/eecall/speech/module_abi.h), called as eecall calls it.
+        class Api(ctypes.Structure):
+            _fields_ = [("abi_version", ctypes.c_int), ("engine", ctypes.c_char_p),
+                        ("synthesize", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
+                                                        ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t))]
+        module = ctypes.CDLL(str(packaged("/usr/lib/eecall/eecall-speech.so")))
+        entry = module.eecall_speech_module
+        entry.restype = ctypes.POINTER(Api)
+        api = entry().contents
+        self.assertEqual(api.abi_version, 1)
+        self.assertIn(b"espeak-ng", api.engine)
+        out = PKG["work"] / "speech.wav"
+        error = ctypes.create_string_buffer(512)
+        with open(out, "w+b") as f:
+            status = api.synthesize("Fuite d'eau au sous-sol".encode(), b"fr", f.fileno(), error, 512)
+        self.assertEqual(status, 0, error.value)
+        with wave.open(str(out)) as w:
+            self.assertEqual((w.getframerate(), w.getnchannels(), w.getsampwidth()), (8000, 1, 2))
+            self.assertGreater(w.getnframes(), 8000)
 
     def test_refuses_a_wrong_secret_with_exit_status_3(self):
         out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),

@@ -1,6 +1,7 @@
 // The AMI actions eecall sends, built from a validated Request. Pure functions: no I/O.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,21 @@ struct CallSettings {
   std::string caller_id_name;  // default display name; empty: CallerID is the bare `to`
 };
 
-enum class LoginEvents { off, call };
+/// What an alert's Read/Playback needs besides the dialplan settings.
+struct AlertSettings {
+  /// How long Read waits for the key after each time the prompt was played.
+  std::chrono::milliseconds ack_timeout{5000};
+};
+
+/// The Read variable that receives the key pressed (VarSet events carry its name).
+inline constexpr std::string_view ack_variable = "EECALL_ACK";
+/// Shown on the rung phone for an alert when neither the request nor the admin names one.
+inline constexpr std::string_view default_alert_caller_name = "eeCallUs";
+
+/// The event classes a session asks for at Login (intersected with the user's `read=`):
+/// none; `call` (OriginateResponse, Hangup: a call's outcome); `call,dialplan` (also VarSet:
+/// what Read and Playback report).
+enum class LoginEvents { off, call, call_dialplan };
 
 Message make_login(std::string_view user, std::string_view secret, LoginEvents events,
                    std::string_view action_id);
@@ -28,13 +43,25 @@ Message make_challenge(std::string_view action_id);
 Message make_md5_login(std::string_view user, std::string_view secret,
                        std::string_view challenge, LoginEvents events,
                        std::string_view action_id);
+/// A call: ring `from`, then connect it to `to` in the dialplan. `channel_id` (optional) becomes
+/// the channel's Uniqueid, so that the call's events can be told apart from any other's.
 Message make_originate(const Request& request, const CallSettings& settings,
-                       std::string_view action_id);
+                       std::string_view action_id, std::string_view channel_id = {});
+/// An alert to one phone: no dialplan, the answered channel runs Read (when an `ack` key is
+/// asked: the prompt, then a wait for one key, `repeat` times) or Playback (the prompt
+/// `repeat` times). `channel_id` becomes the channel's Uniqueid (and every leg's Linkedid).
+Message make_alert_originate(const Request& request, std::string_view phone, const CallSettings& settings,
+                             const AlertSettings& alert, std::string_view action_id,
+                             std::string_view channel_id);
 /// `Body:` for one line, `Base64Body:` when the text has line breaks or edge blanks.
 Message make_message_send(const Request& request, std::string_view action_id);
+Message make_message_send(const Request& request, std::string_view to, std::string_view action_id);
+/// Hang up a channel by its name or Uniqueid (Asterisk looks up both).
+Message make_hangup(std::string_view channel, std::string_view action_id);
 Message make_logoff(std::string_view action_id);
 
 /// The Channel string for a call, e.g. `Local/100@from-internal`.
 std::string channel_for(const Request& request, const CallSettings& settings);
+std::string channel_for(std::string_view phone, const CallSettings& settings);
 
 }  // namespace eecall::ami

@@ -1,7 +1,9 @@
-// The AMI client core: one TCP session per request, every step under a deadline.
+// The AMI client core: one session per request, every step under a deadline.
 //
-// resolve -> connect -> banner -> [Challenge] -> Login -> Originate | MessageSend -> Logoff.
-// It knows nothing of CGI or rendering: it takes a Request and returns an Outcome.
+// resolve -> connect -> banner -> [Challenge] -> Login -> the request's plan -> Logoff, where
+// the plan is a call (Originate), messages (MessageSend each) or an alert (Originate with
+// Read/Playback, phone after phone). It knows nothing of CGI or rendering: it takes a Request
+// and returns an Outcome.
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 
 #include "eecall/ami/actions.hpp"
 #include "eecall/ami/framing.hpp"
+#include "eecall/ami/session.hpp"
 #include "eecall/outcome.hpp"
 #include "eecall/request.hpp"
 
@@ -32,18 +35,9 @@ struct ClientSettings {
   /// The TLS module (eecall-tls.so) to load; empty: the one next to the program or installed.
   std::string tls_module;
   CallSettings call;
+  AlertSettings alert;
   ReadLimits limits;
 };
-
-/// Where ActionIDs come from. Default: `eecall-<random>-<n>`, unique per session; tests
-/// inject fixed ones to replay recorded transcripts byte for byte.
-using ActionIdSource = std::function<std::string(std::string_view step)>;
-ActionIdSource random_action_ids();
-
-/// The resolver step, replaceable in tests. Returns "address" strings (IP literals).
-using Resolver = std::function<Result<std::vector<std::string>>(const std::string& host,
-                                                                std::chrono::milliseconds)>;
-Resolver system_resolver();
 
 class Client {
  public:

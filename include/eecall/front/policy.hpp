@@ -16,6 +16,7 @@ struct Incoming {
   Params params;
   std::string bearer_token;  // from `Authorization: Bearer ...` (CGI), else empty
   SettingValues overrides;   // command-line options (already checked), applied last
+  RequestLimits limits;      // what this front end tolerates (the command line waits longer)
 };
 
 /// The request with its profile merged in, and the settings that apply to it.

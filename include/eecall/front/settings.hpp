@@ -13,6 +13,11 @@
 //   callerid    EECALL_CALLERID  default display name on the rung phone (default: none)
 //   allow_from  EECALL_ALLOW_FROM  regular expression a call's `from` must match ([0-9]+)
 //   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
+//   ack_timeout EECALL_ACK_TIMEOUT alert with ack: seconds Read waits for the key after each
+//                                  play of the prompt (1..30; default 5)
+//   voice       EECALL_VOICE     espeak-ng voice of spoken alerts (default fr)
+//   audio_dir   EECALL_AUDIO_DIR   where spoken alerts' audio is cached (/var/lib/eecall/audio)
+//   audio_max_mb  EECALL_AUDIO_MAX_MB  bound on that cache's size in MiB (1..65536; default 64)
 #pragma once
 
 #include <map>
@@ -21,6 +26,7 @@
 #include "eecall/ami/client.hpp"
 #include "eecall/front/environment.hpp"
 #include "eecall/result.hpp"
+#include "eecall/speech/speech.hpp"
 
 namespace eecall::front {
 
@@ -40,9 +46,14 @@ struct Policy {
   std::string allow_to{default_allow_pattern};    // calls and messages: the destination
 };
 
+/// The default voice of spoken alerts.
+inline constexpr std::string_view default_voice = "fr";
+
 struct EffectiveSettings {
   ami::ClientSettings client;
   Policy policy;
+  speech::Settings speech;
+  std::string voice{default_voice};  // a request's lang= overrides it
 };
 
 /// True for the keys listed above.
@@ -59,6 +70,7 @@ Result<ami::ClientSettings> settings_from_environment(const Environment& env);
 
 /// Checkers shared with the command-line options. Failures are invalid_parameter.
 Result<std::chrono::milliseconds> parse_timeout(std::string_view seconds);
+Result<std::chrono::milliseconds> parse_ack_timeout(std::string_view seconds);
 Result<std::string> check_context(std::string_view context);
 Result<std::string> check_channel_template(std::string_view channel_template);
 Result<ami::AuthMethod> parse_auth(std::string_view name);

@@ -1,0 +1,100 @@
+// A call: Originate `from`, connected to `to` in the dialplan; with `wait`, the call's outcome.
+#include <charconv>
+
+#include "eecall/ami/call_watch.hpp"
+#include "plans.hpp"
+
+namespace eecall::ami {
+
+void set_failure(Outcome& outcome, const Failure& failure) {
+  outcome.error = failure.code;
+  outcome.message = failure.message;
+  outcome.subject = failure.subject;
+}
+
+// OriginateResponse Reason (pbx_dial_reason(), an ast_control_frame_type; ami-protocol.md §4.4).
+ErrorCode unanswered_call_outcome(int reason, bool busy_seen) {
+  switch (reason) {
+    case 4: return ErrorCode::none;  // AST_CONTROL_ANSWER
+    case 5: return ErrorCode::busy;
+    case 3: return ErrorCode::no_answer;  // AST_CONTROL_RINGING: rang until the timeout
+    case 8: return ErrorCode::congestion;
+    case 1: return ErrorCode::hangup;
+    case 0:
+      // main/dial.c loses the cause when a PJSIP callee answers 486: the busy phone is only
+      // visible as Hangup Cause 17 / DialEnd BUSY on the call's channels (h6a, h6b, h6c).
+      return busy_seen ? ErrorCode::busy : ErrorCode::call_failed;
+    default: return ErrorCode::call_failed;
+  }
+}
+
+void settle_failed_call(Session& session, CallWatch& watch) {
+  if (watch.reason() != 0 || watch.busy_seen() || watch.ended() || !watch.channel_seen()) return;
+  const auto deadline = std::min(Clock::now() + std::chrono::seconds(1), session.total_deadline());
+  (void)session.await(
+      [&](const Message& m) {
+        watch.feed(m);
+        return watch.busy_seen() || watch.ended();
+      },
+      "wait", deadline);  // a timeout here only means: no busy signal
+}
+
+std::string describe_call_outcome(ErrorCode code, int reason) {
+  const auto asterisk = " (Asterisk reason " + std::to_string(reason) + ")";
+  switch (code) {
+    case ErrorCode::none: return "answered";
+    case ErrorCode::busy:
+      return reason == 0 ? "busy (the phone answered 486 Busy Here; Asterisk reason 0, hangup cause 17)"
+                         : "busy" + asterisk;
+    case ErrorCode::no_answer: return "no answer before the ring timeout" + asterisk;
+    case ErrorCode::congestion: return "congestion or rejected" + asterisk;
+    case ErrorCode::hangup: return "hung up before answering" + asterisk;
+    default: return "the call could not be made" + asterisk;
+  }
+}
+
+Outcome run_call(Session& session, const Request& request, const ClientSettings& settings) {
+  Outcome outcome;
+  const bool waiting = request.wait.count() > 0;
+  outcome.action_id = session.next_id("action");
+  // The ChannelId lets the events of this call (busy shows only there) be told from others'.
+  const auto channel_id = waiting ? session.next_id("channel") : std::string();
+  auto reply = session.request(make_originate(request, settings.call, outcome.action_id, channel_id), "action");
+  if (!reply) {
+    set_failure(outcome, reply.failure());
+    return outcome;
+  }
+  outcome.message = std::string(reply.value().get_or("Message"));
+  if (!waiting) return outcome;
+
+  CallWatch watch(outcome.action_id, channel_id);
+  const auto deadline = std::min(Clock::now() + request.wait, session.total_deadline());
+  auto event = session.await(
+      [&](const Message& m) {
+        watch.feed(m);
+        return watch.responded();
+      },
+      "wait", deadline);
+  if (!event) {
+    auto failure = event.failure();
+    if (failure.code == ErrorCode::timeout) {
+      failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
+                        " s: the call may still be ringing (events only arrive if the AMI "
+                        "user has read = call)";
+    }
+    set_failure(outcome, failure);
+    return outcome;
+  }
+  settle_failed_call(session, watch);
+  const int reason = *watch.reason();
+  outcome.reason = reason;
+  outcome.channel = watch.channel();
+  outcome.uniqueid = watch.answered() ? watch.uniqueid() : std::string();
+  // Not answered is an outcome like answered: reported after a normal Logoff.
+  outcome.error = unanswered_call_outcome(reason, watch.busy_seen());
+  outcome.message = describe_call_outcome(outcome.error, reason);
+  if (!outcome.ok()) outcome.subject = "wait";
+  return outcome;
+}
+
+}  // namespace eecall::ami

@@ -1,0 +1,37 @@
+// The plans a session runs once logged in: one per kind of request. Each is a short sequence
+// of steps (send an action, watch the call's events, hang up, next phone) on the same Session.
+#pragma once
+
+#include "eecall/ami/client.hpp"
+#include "eecall/ami/session.hpp"
+#include "eecall/outcome.hpp"
+#include "eecall/request.hpp"
+
+namespace eecall::ami {
+
+/// Originate `from` → `to` in the dialplan; with `wait`, also the call's outcome.
+Outcome run_call(Session& session, const Request& request, const ClientSettings& settings);
+
+/// One MessageSend per recipient; result 1 only if every one was accepted.
+Outcome run_messages(Session& session, const Request& request);
+
+/// Ring the phones in turn (`rounds` times through the list) until one answers, or
+/// acknowledges with the `ack` key; every attempt is reported.
+Outcome run_alert(Session& session, const Request& request, const ClientSettings& settings);
+
+/// The outcome of a call that did not reach "answered": from the OriginateResponse's Reason,
+/// except that Reason 0 with a busy signal in the call's events is busy (transcripts h6*).
+ErrorCode unanswered_call_outcome(int reason, bool busy_seen);
+
+/// "answered", "busy (...)", "no answer before the ring timeout (Asterisk reason 3)", ...
+std::string describe_call_outcome(ErrorCode code, int reason);
+
+class CallWatch;
+/// After a failed OriginateResponse (Reason 0) whose call did create channels: waits briefly
+/// for their Hangup events, which may follow the response and alone tell a busy phone (h6a).
+void settle_failed_call(Session& session, CallWatch& watch);
+
+/// Copies a failure into an outcome (error, message, subject).
+void set_failure(Outcome& outcome, const Failure& failure);
+
+}  // namespace eecall::ami
