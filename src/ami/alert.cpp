@@ -85,9 +85,9 @@ class AlertRun {
       if (failed->code == ErrorCode::cancelled) {
         result.outcome = AttemptOutcome::cancelled;
         failed->message = "cancelled while " + phone + " was ringing; eecall hung the call up";
-      } else if (failed->code == ErrorCode::timeout && !watch.any_event()) {
-        failed->message = "no event about the call to " + phone +
-                          " arrived: the AMI user needs read = call (events), or the PBX is overloaded";
+      } else if (failed->code == ErrorCode::timeout && Clock::now() < deadline) {
+        // Asterisk always answers an Originate with an OriginateResponse by its Timeout.
+        failed->message = "no OriginateResponse for the call to " + phone + " within its ring time: the AMI user needs read = call (events), or the PBX is overloaded; eecall hung the call up";
       }
       result.detail = failed->message;
       result.fatal = failed;

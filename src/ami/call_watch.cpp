@@ -14,7 +14,6 @@ void CallWatch::feed(const Message& m) {
   const auto event = m.get_or("Event");
   if (text::iequals(event, "OriginateResponse")) {
     if (m.get_or("ActionID") != action_id_) return;
-    any_event_ = true;
     int reason = -1;
     const auto text = m.get_or("Reason");
     std::from_chars(text.data(), text.data() + text.size(), reason);

@@ -220,9 +220,10 @@ TEST_F(Jobs, CancelHangsUpTheRingingCallByItsChannelId) {
 }
 
 TEST_F(Jobs, CancelHangsUpAnAnsweredAlert) {
-  Simulator sim;  // the phone answers; the simulated call then never ends
-  const auto id = accepted_job(pbx(sim.port()) + "&from=100&play=custom/alarme&ack=1");
-  state_when(id, [](const json& s) { return s.value("detail", "") == "100 answered"; });
+  Simulator sim;  // 107 answers and never presses a key: Read would keep it 5 x (1.3 + 30) s
+  env["EECALL_ACK_TIMEOUT"] = "30";
+  const auto id = accepted_job(pbx(sim.port()) + "&from=107&play=hello-world&ack=1&repeat=5");
+  state_when(id, [](const json& s) { return s.value("detail", "") == "107 answered"; });
   const auto end = state(id, "&cancel=1");
   EXPECT_EQ(end["state"], "cancelled") << end.dump();
   ASSERT_EQ(end["attempts"].size(), 1u) << end.dump();

@@ -96,8 +96,9 @@ TEST(Wait, LabPhonesThatCannotAnswerEndAsOnTheRealAsterisk) {
   };
   for (const auto& c : {Case{"102", "call_failed", "0"}, Case{"103", "call_failed", "0"},
                         Case{"104", "no_answer", "3"}, Case{"100", "", "4"}}) {
+    // 104 fails when the Originate's Timeout (ring=) runs out, as on the real Asterisk.
     const auto a = cgi("ip=127.0.0.1&port=" + std::to_string(sim.port()) +
-                           "&user=eedomus&secret=s3cret&to=291&wait=5&from=" + c.from,
+                           "&user=eedomus&secret=s3cret&to=291&ring=5&wait=10&from=" + c.from,
                        {});
     EXPECT_EQ(a.xml("error"), c.error) << c.from << ": " << a.body;
     EXPECT_EQ(a.xml("reason"), c.reason) << c.from;

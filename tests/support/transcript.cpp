@@ -1,5 +1,6 @@
 #include "support/transcript.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <stdexcept>
 
@@ -36,6 +37,7 @@ std::vector<Connection> load_transcript(const std::string& file_name) {
   if (!in) throw std::runtime_error("cannot open transcript " + file_name);
   static const std::string no_line_end = "   # (no line end: chunk ends here)";
   std::vector<Connection> connections(1);
+  std::chrono::microseconds now{0};
   std::string line;
   while (std::getline(in, line)) {
     if (line.starts_with("# --- new TCP connection")) {
@@ -44,7 +46,8 @@ std::vector<Connection> load_transcript(const std::string& file_name) {
     }
     // "# S +0.004s 29 bytes" / "# C +0.004s 66 bytes" open a new chunk.
     if ((line.starts_with("# S +") || line.starts_with("# C +")) && line.ends_with(" bytes")) {
-      connections.back().push_back({line[2], {}});
+      now = std::chrono::microseconds(std::llround(std::stod(line.substr(5)) * 1e6));
+      connections.back().push_back({line[2], {}, now});
       continue;
     }
     if (line.size() < 3 || (line[0] != 'C' && line[0] != 'S') || line[1] != ':' || line[2] != ' ') {
@@ -53,11 +56,32 @@ std::vector<Connection> load_transcript(const std::string& file_name) {
     auto body = line.substr(3);
     if (body.ends_with(no_line_end)) body.resize(body.size() - no_line_end.size());
     if (connections.back().empty() || connections.back().back().direction != line[0]) {
-      connections.back().push_back({line[0], {}});
+      connections.back().push_back({line[0], {}, now});
     }
     connections.back().back().bytes += unescape(body);
   }
   return connections;
+}
+
+std::vector<TimedMessage> messages_of(const Connection& connection, char direction) {
+  std::vector<TimedMessage> out;
+  std::string pending;
+  bool banner = direction == 'S';
+  for (const auto& chunk : connection) {
+    if (chunk.direction != direction) continue;
+    pending += chunk.bytes;
+    if (banner) {
+      const auto end = pending.find("\r\n");
+      if (end == std::string::npos) continue;
+      pending.erase(0, end + 2);
+      banner = false;
+    }
+    for (auto end = pending.find("\r\n\r\n"); end != std::string::npos; end = pending.find("\r\n\r\n")) {
+      out.push_back({pending.substr(0, end + 4), chunk.at});
+      pending.erase(0, end + 4);
+    }
+  }
+  return out;
 }
 
 std::string header_value(const std::string& raw_message, const std::string& name) {

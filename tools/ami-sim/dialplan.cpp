@@ -9,14 +9,22 @@ namespace eecall::sim {
 
 namespace {
 
-struct Extension {
-  std::string_view exten;  // a leading '_' makes it a pattern
-  int priorities;
-};
-
-constexpr std::array<Extension, 11> from_internal{{
-    {"100", 3}, {"101", 3}, {"102", 2}, {"103", 2}, {"104", 2}, {"200", 2},
-    {"201", 2}, {"291", 3}, {"292", 3}, {"293", 3}, {"_0XXXXXXXXX", 3},
+constexpr std::array<Extension, 15> from_internal{{
+    {"100", 3, "PJSIP/100", "", "Call to PJSIP/100 from ${CALLERID(all)}"},
+    {"101", 3, "PJSIP/101", "", "Call to PJSIP/101 from ${CALLERID(all)}"},
+    {"102", 2, "PJSIP/102", "", ""},
+    {"103", 2, "PJSIP/103", "", ""},
+    {"104", 2, "PJSIP/104", "", ""},
+    {"105", 2, "PJSIP/105", "", ""},
+    {"106", 2, "PJSIP/106", "", ""},
+    {"107", 2, "PJSIP/107", "", ""},
+    {"108", 2, "PJSIP/108", "", ""},
+    {"200", 2, "SIP/100", "", ""},
+    {"201", 2, "SIP/101", "", ""},
+    {"291", 3, "", "hello-world&vm-goodbye", ""},
+    {"292", 3, "", "tt-monkeys", ""},
+    {"293", 3, "", "demo-congrats", ""},
+    {"_0XXXXXXXXX", 3, "PJSIP/101", "", "External call to ${EXTEN} -> PJSIP/101"},
 }};
 
 // Asterisk pattern letters used by the lab: X = 0-9, anything else literal.
@@ -40,12 +48,17 @@ std::string hex8(unsigned n) {
 
 }  // namespace
 
-bool extension_exists(std::string_view context, std::string_view exten, int priority) {
-  if (context != "from-internal" || priority < 1) return false;
+const Extension* find_extension(std::string_view context, std::string_view exten) {
+  if (context != "from-internal") return nullptr;
   for (const auto& e : from_internal) {
-    if (matches(e.exten, exten)) return priority <= e.priorities;
+    if (matches(e.exten, exten)) return &e;
   }
-  return false;
+  return nullptr;
+}
+
+bool extension_exists(std::string_view context, std::string_view exten, int priority) {
+  const Extension* e = find_extension(context, exten);
+  return e != nullptr && priority >= 1 && priority <= e->priorities;
 }
 
 Tech tech_of(std::string_view tech) {
@@ -53,38 +66,6 @@ Tech tech_of(std::string_view tech) {
   if (text::iequals(tech, "PJSIP")) return Tech::pjsip;
   if (text::iequals(tech, "SIP")) return Tech::sip;
   return Tech::other;
-}
-
-std::optional<Outcome> forced_outcome(Tech tech, std::string_view data) {
-  data = data.substr(0, data.find('/'));  // Local options, PJSIP AOR/URI, SIP exten
-  const auto at = data.find('@');
-  switch (tech) {
-    case Tech::local:
-      // exten@context; without a context Local uses "default", which the lab does not have.
-      if (at != std::string_view::npos && extension_exists(data.substr(at + 1), data.substr(0, at), 1)) {
-        // from-internal's 102-104 Dial(PJSIP/102-104): the call ends as that dial does
-        // (the real Asterisk 20: Local/102 and Local/103 Reason 0, Local/104 Reason 3).
-        const auto exten = data.substr(0, at);
-        if (exten == "102" || exten == "103" || exten == "104") return forced_outcome(Tech::pjsip, exten);
-        return std::nullopt;
-      }
-      return Outcome::failed;
-    case Tech::pjsip: {
-      // [user@]endpoint
-      const auto endpoint = at == std::string_view::npos ? data : data.substr(at + 1);
-      if (endpoint == "100" || endpoint == "101") return std::nullopt;
-      if (endpoint == "104") return Outcome::no_answer;
-      return Outcome::failed;
-    }
-    case Tech::sip:
-      // peer, or user@host (sent to any host)
-      if (data == "100" || data == "101") return std::nullopt;
-      if (at != std::string_view::npos && at + 1 < data.size()) return std::nullopt;
-      return Outcome::failed;
-    case Tech::other:
-      break;
-  }
-  return Outcome::failed;
 }
 
 std::string ChannelNamer::channel_name(Tech tech, std::string_view data) {

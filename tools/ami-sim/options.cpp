@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <utility>
 
 namespace eecall::sim {
 
@@ -10,42 +11,97 @@ namespace {
 constexpr const char* description =
     "eecall-ami-sim: a small Asterisk Manager Interface (AMI) server that answers like the\n"
     "Asterisk 20 sessions recorded in shared/ami-transcripts, for tests of eecall.\n"
-    "It never places calls or sends messages; it only talks AMI on TCP.";
+    "It talks AMI on TCP only: its calls, phones and sounds are simulated.";
 
 constexpr const char* footer = R"(
 When ready it prints exactly one line on stdout, then serves until SIGTERM/SIGINT (exit 0)
 or --max-seconds:
   eecall-ami-sim listening on ADDR:PORT
 
-Users (--user NAME:SECRET:WRITE, repeatable; the secret may contain ':'): WRITE is a comma
-list of write classes as in manager.conf (originate, message, system, call, command, all...),
-possibly empty. Without --user the users of lab-config/manager.conf exist:
-  eedomus:s3cret:originate,message,system,call   and   readonly:ro:
-Every user may read all event classes (read = all).
+Users (--user NAME:SECRET:WRITE[:READ], repeatable): WRITE and READ are comma lists of
+classes as in manager.conf (originate, message, system, call, dtmf, dialplan, command,
+all...), possibly empty; without READ the user reads all. With four fields or more the last
+two are WRITE and READ, so a secret containing ':' needs READ. Without --user the users of
+the lab's manager.conf exist:
+  eedomus:s3cret:originate,message,system,call:all   readonly:ro::all
+  alertonly:al3rt:originate,call:call,dtmf,dialplan
 
 Actions: Login (Secret or AuthType MD5 + Key after Challenge), Challenge, Ping, Logoff,
-Events (EventMask), Originate (write originate), MessageSend (write message). Command answers
-"Permission denied" without write command; any other action is an unknown command.
-The lab (shared/ami-transcripts/lab-config): context from-internal holds 100-104, 200, 201,
-291-293 and _0XXXXXXXXX; PJSIP phones 100 and 101 answer, 102 and 103 are unreachable, 104
-never answers; chan_sip peers 100 and 101 answer. MessageSend succeeds to pjsip:100,
-pjsip:101, pjsip:104 (also pjsip:100/URI, pjsip:100@domain), sip:100, sip:101, sip:user@host.
+Events (EventMask), Originate (write originate), MessageSend (write message), Hangup (write
+system or call). Command answers "Permission denied" without write command; any other action
+is an unknown command.
 
-Login's Events: header sets the event mask as Asterisk does (off/no/false/0: none; absent or
-on/yes/true: all; digits: a bit mask; else a class list such as "call"); when it includes
-system a FullyBooted event follows the login reply. Call events go only to the connection
-whose Originate caused them, unless --broadcast-events.
+Events: an event goes to a session when both its event mask (Login's Events: off/no/false/0:
+none; absent or on/yes/true: all; digits: a bit mask; else a class list such as
+"call,dialplan"; then Action Events) and its user's READ classes have the event's class:
+call (Newchannel, Newstate, DialBegin, DialState, DialEnd, OriginateResponse, Hangup), dtmf
+(DTMFBegin, DTMFEnd), dialplan (VarSet, Newexten), system (FullyBooted after Login). Call
+events go only to the connection whose Originate caused them, unless --broadcast-events.
 
---originate-outcome: what the answering phones do: answered (Reason 4, Success), busy (5),
-no-answer (3), congestion (8), failed (0), hangup (1), none (the OriginateResponse event
-never comes; a synchronous Originate never gets its reply and the connection answers
-nothing more). Whatever the option: Reason 0 for channel techs other than Local, PJSIP and
-SIP, for unknown or unreachable phones, and for Local channels whose exten@context does not
-exist; Reason 3 for PJSIP/104. Local/102-104@from-internal end as the PJSIP phone their
-extension dials (Reason 0, 0, 3). A synchronous Originate answers after --event-delay-ms
-("Originate failed" unless answered; at once for Reason 0). With a `call` event mask the
-session also gets Newchannel and Newstate events for the dialled channel before the
-OriginateResponse (right after the async ack; before a synchronous reply).
+The lab (shared/asterisk/README.md): context from-internal holds 100-108 (Dial the PJSIP
+phone), 200 and 201 (Dial SIP/100, SIP/101), 291-293 (Answer, Playback hello-world&vm-goodbye,
+tt-monkeys, demo-congrats, Hangup) and _0XXXXXXXXX (Dial PJSIP/101). PJSIP phones:
+  100, 101  do what --originate-outcome says (answer by default), then press nothing
+  102, 103  unreachable, no contact: OriginateResponse Failure, Reason 0, at once, no channel
+  104       never answers: Failure, Reason 3 when the Originate's Timeout (ms) runs out
+  105       answers, presses 1 by RFC 2833 (DTMFBegin, DTMFEnd 140 ms later, DurationMs 280)
+  106       answers, presses 1 by SIP INFO (only DTMFEnd, DurationMs 160)
+  107       answers, presses nothing
+  108       busy (486): DialEnd BUSY, Hangup Cause 17 (TechCause 486), OriginateResponse
+            Failure with Reason 0 (not 5, as the real Asterisk 20), at once
+chan_sip peers 100 and 101 and SIP/user@host do what --originate-outcome says; other
+endpoints, peers and drivers fail at once (Reason 0). Phones answer --answer-delay-ms after
+the Originate and press their keys --key-delay-ms after answering, 0.5 s apart; --keys
+PHONE=DIGITS changes what a phone presses (--keys 105=2, --keys 107=1#, --keys 105= for
+nothing). MessageSend succeeds to pjsip:100, pjsip:101, pjsip:104 (also pjsip:100/URI,
+pjsip:100@domain), sip:100, sip:101, sip:user@host.
+
+Calls: Originate's checks are Asterisk's (write system needed for System, Exec, AGI...
+applications and for Data holding CURL, DB, EVAL, FILE, ODBC, REALTIME or SHELL). ChannelId
+is the first channel's Uniqueid and every channel of the call carries it as Linkedid; a
+Local channel's ;2 half is OtherChannelId or <ChannelId>;2, the phone's channel behind it
+gets a generated Uniqueid; a failed call's OriginateResponse has Uniqueid <ChannelId> (or
+<unknown>). Local/EXTEN@from-internal makes the ;1/;2 pair, ;2 runs EXTEN (Local to an
+extension that does not exist fails at once, Reason 0). An asynchronous Originate gets
+OriginateResponse when the phone answers (Success, Reason 4, the channel's name) or fails; a
+synchronous one gets "Originate successfully queued" or "Originate failed" then instead.
+On the answered channel (the phone's, or ;1) runs:
+  Read(var,prompt[&prompt...],maxdigits,options,attempts,timeout): READSTATUS=ERROR at once;
+    the prompts play (a key interrupts them; one that cannot be played is skipped); then a
+    first key is awaited for timeout seconds (may be fractional; none: 6 s), the next ones
+    2 s each, until maxdigits keys (1-255, else 255) or the terminator '#' (option t(KEYS)
+    changes it, a bare t removes it; option e: '#' alone is read as the digit); VarSet var
+    (empty when nothing was pressed) after each attempt, up to attempts; READSTATUS OK,
+    TIMEOUT, HANGUP (hung up) or ERROR (no prompt could be played); then Hangup Cause 0.
+  Playback(prompt[&prompt...][,options]): each prompt plays for its length; one that cannot
+    be played is skipped and makes PLAYBACKSTATUS FAILED (else SUCCESS); then Hangup Cause 0.
+    A hangup during it stops the list with SUCCESS, as the lab's Asterisk does.
+  any other application: answered, then hung up at once (Cause 0), as one Asterisk lacks.
+  Context/Exten form: 291-293 play, then Hangup Cause 16; an extension that dials a phone
+    is not simulated further: the channel stays up until hung up (at most an hour).
+Through Local the ;2 half and the phone's channel hang up after ;1 with Cause 16, and each
+key shows on the phone's channel (Received), ;2 (Sent) and ;1 (Received).
+Prompts: a relative name is one of the lab's sounds (hello-world 1.3 s, vm-goodbye 1.0 s,
+beep 0.3 s, tt-monkeys 16 s, demo-congrats 30 s) or one given with --sound NAME=SECONDS,
+exactly as written (no extension); an absolute path is looked up on this machine's disk as
+Asterisk does: without extension, each format's extensions tried (wav, wav16, sln, sln16,
+sln12..sln192, g722, au, alaw, pcm/ulaw, gsm), the file cheapest to turn into ulaw opened,
+its length from its size; a .wav must be PCM 16-bit mono at 8000 Hz (.wav16: 16000 Hz),
+else it fails as "frequency mismatch" does on Asterisk. A path given with its extension, a
+missing file and a URL (http://, not simulated) cannot be played.
+
+Hangup (Channel: a channel's name or Uniqueid, any case; or /REGEX/ on names, answered with
+an EventList of ChannelHungup events; Cause: 0-127): "Channel Hungup", then the channel's
+Hangup event with that Cause (0 when none); "No such channel" for a channel hung up or never
+seen. Hanging up the application's channel ends the application (Read: var empty,
+READSTATUS=HANGUP); hanging up ;2 or the phone's channel takes all three down with Cause 16;
+during the ringing: DialEnd NOANSWER, OriginateResponse Failure Reason 0. A channel is
+forgotten once its Hangup event is sent.
+
+--originate-outcome: what phones without a lab behaviour do: answered (Reason 4, Success),
+busy (5), no-answer (3), congestion (8), failed (0, no channel), hangup (1), none (they ring
+until the Timeout and the OriginateResponse event never comes; a synchronous Originate never
+gets its reply and the connection answers nothing more).
 
 --fault:
   none                normal behaviour
@@ -80,8 +136,16 @@ connection ends. The file is flushed after every write.
 
 Framing is Asterisk's: CRLF or bare LF, 1024-byte input buffer (longer lines answer
 "Failed to parse message: line too long", with Asterisk's desync for 1023*k-byte lines),
-128 lines per message, NUL ends a line. Deliberate limits: no authtimeout/authlimit; a line
-over 1 MiB or a message over 16 MiB closes the connection (Asterisk discards and goes on).
+128 lines per message, NUL ends a line.
+
+Deliberate differences from Asterisk: no authtimeout/authlimit; a line over 1 MiB or a
+message over 16 MiB closes the connection (Asterisk discards and goes on); Uniqueids are
+<start epoch>.<n> (no system name) and channel numbers count over the process lifetime;
+fewer events (no NewCallerid, NewConnectedLine, DeviceStateChange, LocalBridge, Bridge*,
+HangupRequest, SoftHangupRequest, and VarSet only for READSTATUS, Read's variable and
+PLAYBACKSTATUS); events of one moment come in one fixed order, where Asterisk's threads
+vary it; every channel is ulaw; phones take any number of calls at once; only Read and
+Playback are applications; Read's option i and Playback's say/mix are ignored.
 )";
 
 const std::map<std::string, Outcome> outcomes{
@@ -102,18 +166,47 @@ const std::map<std::string, Fault> faults{
     {"endless-line", Fault::endless_line},
     {"garbage", Fault::garbage}};
 
+// lab-config/manager.conf and shared/asterisk/templates/manager.conf.
 std::vector<User> default_users() {
-  return {{"eedomus", "s3cret", get_perm("originate,message,system,call")}, {"readonly", "ro", 0}};
+  return {{"eedomus", "s3cret", get_perm("originate,message,system,call"), flag::all},
+          {"readonly", "ro", 0, flag::all},
+          {"alertonly", "al3rt", get_perm("originate,call"), get_perm("call,dtmf,dialplan")}};
 }
 
+// NAME:SECRET:WRITE or NAME:SECRET:WRITE:READ. WRITE and READ are class lists (no ':'), so
+// with four fields or more the last two are WRITE and READ and the secret is what is between.
 User parse_user(const std::string& spec) {
-  const auto first = spec.find(':');
-  const auto last = spec.rfind(':');
-  if (first == std::string::npos || first == last || first == 0) {
-    throw CLI::ValidationError("--user", "expected NAME:SECRET:WRITE, got '" + spec + "'");
+  std::vector<std::string> fields;
+  for (std::size_t start = 0;;) {
+    const auto colon = spec.find(':', start);
+    fields.push_back(spec.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
   }
-  return {spec.substr(0, first), spec.substr(first + 1, last - first - 1),
-          get_perm(spec.substr(last + 1))};
+  if (fields.size() < 3 || fields.front().empty()) {
+    throw CLI::ValidationError("--user", "expected NAME:SECRET:WRITE[:READ], got '" + spec + "'");
+  }
+  User user{fields.front(), {}, 0, flag::all};
+  std::size_t secret_end = fields.size() - 1;
+  if (fields.size() >= 4) {
+    user.read = get_perm(fields.back());
+    secret_end = fields.size() - 2;
+  }
+  user.write = get_perm(fields[secret_end]);
+  for (std::size_t i = 1; i < secret_end; ++i) {
+    if (i > 1) user.secret.push_back(':');
+    user.secret += fields[i];
+  }
+  return user;
+}
+
+// "NAME=VALUE" of --keys and --sound.
+std::pair<std::string, std::string> split_assignment(const std::string& option, const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw CLI::ValidationError(option, "expected NAME=VALUE, got '" + spec + "'");
+  }
+  return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
 }  // namespace
@@ -125,25 +218,33 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.get_formatter()->column_width(28);
 
   std::vector<std::string> user_specs;
+  std::vector<std::string> key_specs;
+  std::vector<std::string> sound_specs;
   std::string outcome = "answered";
   std::string fault = "none";
   long long auth_delay = options.auth_delay.count();
-  long long event_delay = options.event_delay.count();
+  long long answer_delay = options.answer_delay.count();
+  long long key_delay = options.key_delay.count();
   long long drip = options.drip.count();
   long long max_seconds = 0;
 
   app.add_option("--listen", options.listen, "address to listen on")->capture_default_str();
   app.add_option("--port", options.port, "TCP port; 0 picks a free one")->capture_default_str();
-  app.add_option("--user", user_specs, "NAME:SECRET:WRITE, repeatable (see below)");
+  app.add_option("--user", user_specs, "NAME:SECRET:WRITE[:READ], repeatable (see below)");
   app.add_option("--log", options.log_path, "append the raw client bytes to FILE (see below)");
   app.add_option("--banner", options.banner, "first line sent to each client")->capture_default_str();
   app.add_option("--auth-delay-ms", auth_delay, "wait before 'Authentication failed'")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--event-delay-ms", event_delay,
-                 "wait before OriginateResponse (and a synchronous Originate's reply)")
+  app.add_option("--answer-delay-ms,--event-delay-ms", answer_delay,
+                 "from the Originate to the phone's answer, busy, ... (the lab's: 300)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--key-delay-ms", key_delay, "from the answer to a phone's first key (the lab's: 2000)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--keys", key_specs, "PHONE=DIGITS: what PHONE presses once it answered, repeatable");
+  app.add_option("--sound", sound_specs, "NAME=SECONDS: one more sound Playback and Read know, repeatable");
   app.add_option("--originate-outcome", outcome, "answered|busy|no-answer|congestion|failed|hangup|none")
       ->check(CLI::IsMember(outcomes))
       ->capture_default_str();
@@ -171,6 +272,27 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     for (const auto& spec : user_specs) options.users.push_back(parse_user(spec));
+    for (const auto& spec : key_specs) {
+      auto [phone, digits] = split_assignment("--keys", spec);
+      if (digits.find_first_not_of("0123456789*#ABCD") != std::string::npos) {
+        throw CLI::ValidationError("--keys", "DIGITS may hold 0-9 * # A-D, got '" + digits + "'");
+      }
+      options.keys[phone] = digits;
+    }
+    for (const auto& spec : sound_specs) {
+      const auto [name, seconds] = split_assignment("--sound", spec);
+      std::size_t used = 0;
+      double value = -1;
+      try {
+        value = std::stod(seconds, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != seconds.size() || value < 0 || name.front() == '/') {
+        throw CLI::ValidationError("--sound", "expected NAME=SECONDS (NAME relative), got '" + spec + "'");
+      }
+      options.sounds[name] = std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
@@ -178,7 +300,8 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   options.outcome = outcomes.at(outcome);
   options.fault = faults.at(fault);
   options.auth_delay = std::chrono::milliseconds(auth_delay);
-  options.event_delay = std::chrono::milliseconds(event_delay);
+  options.answer_delay = std::chrono::milliseconds(answer_delay);
+  options.key_delay = std::chrono::milliseconds(key_delay);
   options.drip = std::chrono::milliseconds(drip);
   options.max_seconds = std::chrono::seconds(max_seconds);
   return options;

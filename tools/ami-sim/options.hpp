@@ -3,12 +3,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "outcome.hpp"
 #include "permissions.hpp"
+#include "sounds.hpp"
 
 namespace eecall::sim {
 
@@ -30,6 +32,7 @@ struct User {
   std::string name;
   std::string secret;  // compared with strcmp, so an empty secret matches a missing Secret
   ClassMask write = 0;
+  ClassMask read = flag::all;  // manager.conf read=: the event classes its sessions may get
 };
 
 struct Options {
@@ -39,7 +42,16 @@ struct Options {
   std::string log_path;  // empty: no log
   std::string banner = "Asterisk Call Manager/9.0.0";
   std::chrono::milliseconds auth_delay{1000};
-  std::chrono::milliseconds event_delay{100};
+  /// From the Originate to the phone's answer (or busy, ...): the lab's phones answer after
+  /// about 0.3 s. Also how long a synchronous Originate waits for that.
+  std::chrono::milliseconds answer_delay{300};
+  /// From the answer to the first key a phone presses (105 and 106 press after 2 s).
+  std::chrono::milliseconds key_delay{2000};
+  /// Digits each phone presses after answering, by phone number ("105" -> "1").
+  std::map<std::string, std::string, std::less<>> keys{{"105", "1"}, {"106", "1"}};
+  /// Relative prompt names Playback and Read know, with their durations.
+  SoundCatalog sounds = lab_sounds();
+  /// What phones without a lab behaviour do (PJSIP/SIP 100 and 101, SIP user@host).
   Outcome outcome = Outcome::answered;
   Fault fault = Fault::none;
   std::chrono::milliseconds drip{50};  // --fault drip: delay after each byte

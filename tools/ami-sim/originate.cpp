@@ -1,6 +1,5 @@
 #include "originate.hpp"
 
-#include <array>
 #include <cctype>
 #include <climits>
 #include <string>
@@ -58,35 +57,10 @@ bool app_permitted(std::string_view app, std::string_view data, ClassMask write)
   return true;
 }
 
-std::string or_unknown(const std::string& value) { return value.empty() ? "<unknown>" : value; }
-
-ami::Message channel_event(std::string_view name, const std::string& channel, int state,
-                           std::string_view state_desc, const CallerId& cid, bool show_cid,
-                           std::string_view context, const std::string& uniqueid) {
-  auto e = start_event(name, "call,all");
-  const std::string num = show_cid ? or_unknown(cid.number) : "<unknown>";
-  const std::string nam = show_cid ? or_unknown(cid.name) : "<unknown>";
-  e.add("Channel", channel);
-  e.add("ChannelState", std::to_string(state));
-  e.add("ChannelStateDesc", std::string(state_desc));
-  e.add("CallerIDNum", num);
-  e.add("CallerIDName", nam);
-  e.add("ConnectedLineNum", num);
-  e.add("ConnectedLineName", nam);
-  e.add("Language", "en");
-  e.add("AccountCode", "");
-  e.add("Context", context.empty() ? "default" : std::string(context));
-  e.add("Exten", "s");
-  e.add("Priority", "1");
-  e.add("Uniqueid", uniqueid);
-  e.add("Linkedid", uniqueid);
-  return e;
-}
-
 }  // namespace
 
 OriginatePlan plan_originate(const ami::Message& request, ClassMask write_permission,
-                             const Options& options, ChannelNamer& namer) {
+                             const Options& options) {
   OriginatePlan plan;
   const auto error = [&](std::string_view text) {
     plan.reply = reply(request, "Error", text);
@@ -100,9 +74,9 @@ OriginatePlan plan_originate(const ami::Message& request, ClassMask write_permis
   const auto app = request.get_or("Application");
   const auto app_data = request.get_or("Data");
   const auto channel_id = request.get_or("ChannelId");
+  const auto other_channel_id = request.get_or("OtherChannelId");
 
-  if (channel_id.size() > max_public_uniqueid ||
-      request.get_or("OtherChannelId").size() > max_public_uniqueid) {
+  if (channel_id.size() > max_public_uniqueid || other_channel_id.size() > max_public_uniqueid) {
     return error("Uniqueid length exceeds maximum of 149\n");  // sic: Asterisk's bare LF
   }
   if (channel.empty()) return error("Channel not specified");
@@ -112,12 +86,16 @@ OriginatePlan plan_originate(const ami::Message& request, ClassMask write_permis
     if (!n) return error("Invalid priority");  // no labels in the lab's dialplan
     pi = *n;
   }
-  if (!timeout.empty() && !scan_int(timeout)) return error("Invalid timeout");
+  int ring_ms = 30000;
+  if (!timeout.empty()) {
+    const auto n = scan_int(timeout);
+    if (!n) return error("Invalid timeout");
+    ring_ms = *n;
+  }
   const auto slash = channel.find('/');
   if (slash == std::string::npos) return error("Invalid channel");
   const std::string_view tech_name = std::string_view(channel).substr(0, slash);
   const std::string_view data = std::string_view(channel).substr(slash + 1);
-  const CallerId cid = parse_caller_id(request.get_or("CallerID"));
   if (!app.empty() && !app_permitted(app, app_data, write_permission)) {
     return error("Originate Access Forbidden: app or data blacklisted");
   }
@@ -128,51 +106,37 @@ OriginatePlan plan_originate(const ami::Message& request, ClassMask write_permis
     return error("Originate with 'Exten' requires 'Context' and 'Priority'");
   }
 
-  // The dial attempt.
-  const Tech tech = tech_of(tech_name);
-  const Outcome outcome = forced_outcome(tech, data).value_or(options.outcome);
-  const int reason = reason_code(outcome);
-  std::string created;  // channel name, when a channel was created
-  std::string uniqueid;
-  if (reason != 0 || outcome == Outcome::none) {
-    created = namer.channel_name(tech, data);
-    uniqueid = channel_id.empty() ? namer.next_uniqueid() : std::string(channel_id);
-    plan.call_events.push_back(
-        channel_event("Newchannel", created, 0, "Down", cid, false, context, uniqueid));
-    plan.call_events.push_back(
-        channel_event("Newstate", created, 5, "Ringing", cid, true, context, uniqueid));
-  }
-
-  if (!async) {
-    if (outcome == Outcome::none) {
-      plan.reply_never = true;
-      return plan;
+  CallPlan call;
+  call.action_id = std::string(request.get_or("ActionID"));
+  call.async = async;
+  call.dial_string = channel;
+  call.tech = tech_of(tech_name);
+  call.data = std::string(data);
+  call.application = std::string(app);
+  call.app_data = std::string(app_data);
+  call.context = std::string(context);
+  call.exten = std::string(exten);
+  call.caller_id = parse_caller_id(request.get_or("CallerID"));
+  call.ring_timeout = std::chrono::milliseconds(ring_ms > 0 ? ring_ms : 30000);
+  call.channel_id = std::string(channel_id);
+  call.other_channel_id = std::string(other_channel_id);
+  if (call.tech == Tech::local) {
+    // exten@context[/options]; without a context Local uses "default", which the lab lacks.
+    const auto target = data.substr(0, data.find('/'));
+    const auto at = target.find('@');
+    call.local_exten = std::string(target.substr(0, at));
+    call.local_context = at == std::string_view::npos ? "default" : std::string(target.substr(at + 1));
+    call.local_extension = find_extension(call.local_context, call.local_exten);
+    if (call.local_extension != nullptr && !call.local_extension->dial.empty()) {
+      const std::string_view dial = call.local_extension->dial;
+      const auto dial_slash = dial.find('/');
+      call.phone = phone_for(tech_of(dial.substr(0, dial_slash)), dial.substr(dial_slash + 1), options);
     }
-    plan.reply = outcome == Outcome::answered ? reply(request, "Success", "Originate successfully queued")
-                                              : reply(request, "Error", "Originate failed");
-    plan.reply_delay = reason == 0 ? std::chrono::milliseconds(0) : options.event_delay;
-    return plan;
-  }
-
-  plan.reply = reply(request, "Success", "Originate successfully queued");
-  if (outcome == Outcome::none) return plan;
-  const bool success = outcome == Outcome::answered;
-  auto event = start_event("OriginateResponse", "call,all");
-  if (const auto id = request.get_or("ActionID"); !id.empty()) event.add("ActionID", std::string(id));
-  event.add("Response", success ? "Success" : "Failure");
-  event.add("Channel", success ? created : channel);
-  if (!app.empty()) {
-    event.add("Application", std::string(app));
-    event.add("Data", std::string(app_data));
   } else {
-    event.add("Context", std::string(context));
-    event.add("Exten", std::string(exten));
+    call.phone = phone_for(call.tech, data, options);
   }
-  event.add("Reason", std::to_string(reason));
-  event.add("Uniqueid", success ? uniqueid : or_unknown(std::string(channel_id)));
-  event.add("CallerIDNum", or_unknown(cid.number));
-  event.add("CallerIDName", or_unknown(cid.name));
-  plan.response_event = std::move(event);
+  if (async) plan.reply = reply(request, "Success", "Originate successfully queued");
+  plan.call = std::move(call);
   return plan;
 }
 

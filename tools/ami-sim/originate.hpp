@@ -1,11 +1,9 @@
-// Originate (manager.c action_originate() + fast_originate()) as a plan of what to send when.
+// Originate (manager.c action_originate()): the checks, then the plan of the call.
 #pragma once
 
-#include <chrono>
 #include <optional>
-#include <vector>
 
-#include "dialplan.hpp"
+#include "call_plan.hpp"
 #include "eecall/ami/message.hpp"
 #include "options.hpp"
 #include "permissions.hpp"
@@ -13,21 +11,18 @@
 namespace eecall::sim {
 
 struct OriginatePlan {
-  ami::Message reply;                        // the action's response
-  std::chrono::milliseconds reply_delay{0};  // synchronous: the reply waits for the "call"
-  bool reply_never = false;                  // synchronous with --originate-outcome none
-  /// Newchannel / Newstate: sent (to sessions whose mask has `call`) right after an async ack,
-  /// or before a synchronous reply.
-  std::vector<ami::Message> call_events;
-  /// Async only: OriginateResponse, sent after the event delay to sessions with `call`.
-  std::optional<ami::Message> response_event;
+  /// The action's reply when it is refused (Error); otherwise the reply of an asynchronous
+  /// Originate ("Originate successfully queued"), sent at once.
+  ami::Message reply;
+  /// The call to place; nullopt when the Originate was refused.
+  std::optional<CallPlan> call;
 };
 
 /// The checks in Asterisk's order (ChannelId length, Channel, Priority, Timeout, '/',
-/// Application blacklist, extension exists when Priority is set), then the outcome:
-/// forced_outcome() for the lab's phones, else `options.outcome`. The caller checks
-/// write=originate.
+/// Application blacklist, extension exists when Priority is set), then the call: the phone
+/// dialled (phone_for()) or, for a Local channel, the extension its ;2 half runs. The caller
+/// checks write=originate.
 OriginatePlan plan_originate(const ami::Message& request, ClassMask write_permission,
-                             const Options& options, ChannelNamer& namer);
+                             const Options& options);
 
 }  // namespace eecall::sim

@@ -14,6 +14,8 @@ namespace flag {
 inline constexpr ClassMask system = 1 << 0;
 inline constexpr ClassMask call = 1 << 1;
 inline constexpr ClassMask command = 1 << 4;
+inline constexpr ClassMask dtmf = 1 << 8;
+inline constexpr ClassMask dialplan = 1 << 11;
 inline constexpr ClassMask originate = 1 << 12;
 inline constexpr ClassMask agi = 1 << 13;
 inline constexpr ClassMask security = 1 << 18;

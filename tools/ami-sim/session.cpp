@@ -11,7 +11,7 @@ namespace eecall::sim {
 
 namespace {
 
-enum class Kind { login, logoff, challenge, ping, events, originate, message_send, not_simulated };
+enum class Kind { login, logoff, challenge, ping, events, originate, message_send, hangup, not_simulated };
 
 struct ActionEntry {
   std::string_view name;
@@ -20,7 +20,7 @@ struct ActionEntry {
 };
 
 // The actions this simulator knows, with their registration authority in Asterisk 20.
-constexpr std::array<ActionEntry, 8> actions{{
+constexpr std::array<ActionEntry, 9> actions{{
     {"Login", 0, Kind::login},
     {"Logoff", 0, Kind::logoff},
     {"Challenge", 0, Kind::challenge},
@@ -28,6 +28,7 @@ constexpr std::array<ActionEntry, 8> actions{{
     {"Events", 0, Kind::events},
     {"Originate", flag::originate, Kind::originate},
     {"MessageSend", flag::message, Kind::message_send},
+    {"Hangup", flag::system | flag::call, Kind::hangup},
     {"Command", flag::command, Kind::not_simulated},
 }};
 
@@ -123,12 +124,6 @@ awaitable<void> Session::read_loop(std::shared_ptr<Session> self) {
   self->outbox_.close_after_flush();
 }
 
-awaitable<void> Session::publish_later(std::shared_ptr<Session> self,
-                                       std::chrono::milliseconds delay, ami::Message event) {
-  co_await sleep_for(delay);
-  self->publish(event);
-}
-
 void Session::send(const ami::Message& message) { outbox_.send(wire(message)); }
 
 void Session::misbehave(const ami::Message& request) {
@@ -159,17 +154,21 @@ void Session::misbehave(const ami::Message& request) {
 }
 
 void Session::send_event(const ami::Message& event, ClassMask category) {
-  // process_events(): readperm is "all" for every simulated user.
-  if (authenticated_ && (send_events_ & category) == category) send(event);
+  // __manager_event_sessions_va(): readperm and send_events must both have the class.
+  const ClassMask read = user_ != nullptr ? user_->read : 0;
+  if (authenticated_ && (send_events_ & category) == category && (read & category) == category) {
+    send(event);
+  }
 }
 
-void Session::publish(const ami::Message& event) {
-  if (!world_.options.broadcast_events) {
-    send_event(event, flag::call);
+void deliver(World& world, const std::weak_ptr<Session>& origin, const ami::Message& event,
+             ClassMask category) {
+  if (!world.options.broadcast_events) {
+    if (const auto session = origin.lock()) session->send_event(event, category);
     return;
   }
-  for (const auto& weak : world_.sessions) {
-    if (const auto session = weak.lock()) session->send_event(event, flag::call);
+  for (const auto& weak : world.sessions) {
+    if (const auto session = weak.lock()) session->send_event(event, category);
   }
 }
 
@@ -244,6 +243,9 @@ awaitable<bool> Session::process(const ami::Message& request) {
       break;
     case Kind::message_send:
       message_send(request);
+      break;
+    case Kind::hangup:
+      hangup(request);
       break;
     case Kind::not_simulated:
       send(reply(request, "Error", "Not simulated by eecall-ami-sim"));

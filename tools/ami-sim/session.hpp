@@ -23,14 +23,13 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Spawns the reader and the writer of a new connection.
   static void start(const std::shared_ptr<Session>& self);
 
-  /// Sends `event` if this session is logged in and its event mask has all of `category`.
+  /// Sends `event` if this session is logged in and both its event mask (Login's Events,
+  /// Action Events) and its user's read classes have all of `category`.
   void send_event(const ami::Message& event, ClassMask category);
 
  private:
   static awaitable<void> read_loop(std::shared_ptr<Session> self);
   static awaitable<void> write_loop(std::shared_ptr<Session> self);
-  static awaitable<void> publish_later(std::shared_ptr<Session> self,
-                                       std::chrono::milliseconds delay, ami::Message event);
 
   // Each returns false when the connection must close.
   awaitable<bool> handle(const Request& request);
@@ -43,12 +42,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void ping(const ami::Message& request);
   void events(const ami::Message& request);
   void message_send(const ami::Message& request);
+  void hangup(const ami::Message& request);
+  void hangup_matching(const ami::Message& request, std::string_view regex, int cause);
 
   void send(const ami::Message& message);
   /// --fault flood / endless-line, in place of the answer to `request`.
   void misbehave(const ami::Message& request);
-  /// A call-class event: to this session, or with --broadcast-events to every session.
-  void publish(const ami::Message& event);
 
   Connection connection_;
   World& world_;
@@ -62,5 +61,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string challenge_;      // generated once per session
   ClassMask send_events_ = -1;  // build_mansession(): every class
 };
+
+/// An event of a call placed by `origin`: to that session only, or with --broadcast-events
+/// to every session (as Asterisk does); each session filters by `category`.
+void deliver(World& world, const std::weak_ptr<Session>& origin, const ami::Message& event,
+             ClassMask category);
 
 }  // namespace eecall::sim

@@ -1,8 +1,11 @@
-// The actions Session runs itself: Login, Challenge, Ping, Events, MessageSend, Originate
-// (manager.c action_login() & co; Originate's checks are in originate.cpp).
+// The actions Session runs itself: Login, Challenge, Ping, Events, MessageSend, Originate,
+// Hangup (manager.c action_login() & co; Originate's checks are in originate.cpp, the call
+// itself in call.cpp).
 #include <array>
 #include <cstdio>
+#include <regex.h>
 
+#include "call.hpp"
 #include "eecall/text.hpp"
 #include "message_send.hpp"
 #include "originate.hpp"
@@ -58,7 +61,7 @@ awaitable<bool> Session::login(const ami::Message& request) {
   }
   authenticated_ = true;
   send(reply(request, "Success", "Authentication accepted"));
-  if ((send_events_ & flag::system) != 0) {
+  if ((send_events_ & flag::system) != 0 && (user_->read & flag::system) != 0) {
     auto booted = start_event("FullyBooted", authority_to_str(flag::system));
     booted.add("Uptime", seconds_since(world_.started));
     booted.add("LastReload", seconds_since(world_.started));
@@ -114,26 +117,112 @@ void Session::message_send(const ami::Message& request) {
 }
 
 awaitable<void> Session::originate(const ami::Message& request) {
-  OriginatePlan plan = plan_originate(request, user_->write, world_.options, world_.namer);
-  const bool async = ast_true(request.get_or("Async"));
-  if (async) {
+  OriginatePlan plan = plan_originate(request, user_->write, world_.options);
+  if (!plan.call) {
     send(plan.reply);
-    for (const auto& e : plan.call_events) publish(e);
-    if (plan.response_event) {
-      asio::co_spawn(connection_.executor(),
-                     publish_later(shared_from_this(), world_.options.event_delay,
-                                   std::move(*plan.response_event)),
-                     asio::detached);
-    }
     co_return;
   }
-  for (const auto& e : plan.call_events) publish(e);
-  if (plan.reply_never) {
+  const bool async = plan.call->async;
+  const bool never = plan.call->never_settles();
+  const auto call = std::make_shared<Call>(world_, std::move(*plan.call), weak_from_this(),
+                                           connection_.executor());
+  if (async) {
+    send(plan.reply);
+    Call::start(call);
+    co_return;
+  }
+  Call::start(call);
+  if (never) {
     stalled_ = true;  // Asterisk's session thread would sit in the dial forever
     co_return;
   }
-  if (plan.reply_delay.count() > 0) co_await sleep_for(plan.reply_delay);
-  send(plan.reply);
+  const bool answered = co_await call->settled();
+  send(answered ? reply(request, "Success", "Originate successfully queued")
+                : reply(request, "Error", "Originate failed"));
+}
+
+namespace {
+
+// ast_manager_hangup_helper(): a Cause that is not 0-127 is ignored (logged by Asterisk).
+int hangup_cause(std::string_view value) {
+  if (value.empty()) return 0;
+  int cause = 0;
+  for (const char c : value) {
+    if (c < '0' || c > '9' || cause > 127) return 0;
+    cause = cause * 10 + (c - '0');
+  }
+  return cause <= 127 ? cause : 0;
+}
+
+}  // namespace
+
+// Hangup (write system or call): a channel by name or Uniqueid, case-insensitive, or every
+// channel whose name matches "/regex/" (h7a, h7b).
+void Session::hangup(const ami::Message& request) {
+  const auto name = request.get_or("Channel");
+  if (name.empty()) {
+    send(reply(request, "Error", "No channel specified"));
+    return;
+  }
+  const int cause = hangup_cause(request.get_or("Cause"));
+  if (name.front() == '/') {
+    hangup_matching(request, name, cause);
+    return;
+  }
+  for (const auto& weak : world_.calls) {
+    const auto call = weak.lock();
+    if (!call) continue;
+    if (const Channel* channel = call->find(name)) {
+      call->hang_up(channel, cause);
+      send(reply(request, "Success", "Channel Hungup"));
+      return;
+    }
+  }
+  send(reply(request, "Error", "No such channel"));
+}
+
+void Session::hangup_matching(const ami::Message& request, std::string_view regex, int cause) {
+  // ast_regex_string_to_regex_pattern(): "/regex/" -> "regex"; regcomp(REG_EXTENDED).
+  if (regex.size() < 2 || regex.back() != '/') {
+    send(reply(request, "Error", "Regex format invalid, Channel param should be /regex/"));
+    return;
+  }
+  // POSIX regcomp() as Asterisk calls it (glibc reads "\/" as "/", which std::regex refuses).
+  struct Compiled {
+    regex_t re{};
+    bool ok = false;
+    ~Compiled() {
+      if (ok) regfree(&re);
+    }
+  } pattern;
+  pattern.ok = regcomp(&pattern.re, std::string(regex.substr(1, regex.size() - 2)).c_str(),
+                       REG_EXTENDED | REG_NOSUB) == 0;
+  if (!pattern.ok) {
+    send(reply(request, "Error", "Regex compile failed on: " + std::string(regex)));
+    return;
+  }
+  auto ack = start_reply(request, "Success");
+  ack.add("EventList", "start");
+  ack.add("Message", "Channels hung up will follow");
+  send(ack);
+  int matched = 0;
+  for (const auto& weak : world_.calls) {
+    const auto call = weak.lock();
+    if (!call) continue;
+    for (const Channel* channel : call->channels()) {
+      if (regexec(&pattern.re, channel->name.c_str(), 0, nullptr, 0) != 0) continue;
+      call->hang_up(channel, cause);
+      ++matched;
+      ami::Message hungup{{"Event", "ChannelHungup"}, {"Channel", channel->name}};
+      if (const auto id = request.get_or("ActionID"); !id.empty()) hungup.add("ActionID", std::string(id));
+      send(hungup);
+    }
+  }
+  ami::Message complete{{"Event", "ChannelsHungupListComplete"}};
+  if (const auto id = request.get_or("ActionID"); !id.empty()) complete.add("ActionID", std::string(id));
+  complete.add("EventList", "Complete");
+  complete.add("ListItems", std::to_string(matched));
+  send(complete);
 }
 
 }  // namespace eecall::sim

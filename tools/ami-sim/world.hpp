@@ -14,6 +14,7 @@
 namespace eecall::sim {
 
 class Session;
+class Call;
 
 struct World {
   World(const Options& opts, TrafficLog& traffic, asio::ssl::context* tls_context)
@@ -32,6 +33,7 @@ struct World {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mt19937 rng;
   std::vector<std::weak_ptr<Session>> sessions;  // for --broadcast-events
+  std::vector<std::weak_ptr<Call>> calls;        // calls in progress, for the Hangup action
 };
 
 }  // namespace eecall::sim

@@ -37,8 +37,6 @@ class CallWatch {
   [[nodiscard]] bool busy_seen() const { return busy_seen_; }
   /// The call's own channel (Uniqueid = ChannelId) hung up.
   [[nodiscard]] bool ended() const { return ended_; }
-  /// Any event at all about this call arrived (tells "no events" from "no answer yet").
-  [[nodiscard]] bool any_event() const { return any_event_ || channel_seen_; }
   /// An event about one of the call's channels arrived: a channel was created, so its Hangup
   /// will follow (an unknown phone gets no channel at all, h6 vs c1).
   [[nodiscard]] bool channel_seen() const { return channel_seen_; }
@@ -58,7 +56,6 @@ class CallWatch {
   std::string uniqueid_;
   bool busy_seen_ = false;
   bool ended_ = false;
-  bool any_event_ = false;
   bool channel_seen_ = false;
   bool any_variable_ = false;
   std::optional<std::string> ack_;
