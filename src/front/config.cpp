@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "eecall/request.hpp"
+#include "eecall/unique_fd.hpp"
 
 namespace eecall::front {
 
@@ -45,26 +46,11 @@ std::map<std::string, int> key_lines(std::string_view text) {
   return lines;
 }
 
-// A descriptor closed when the read is over, whichever way it ends.
-class OpenFile {
- public:
-  explicit OpenFile(int fd) : fd_(fd) {}
-  ~OpenFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-  [[nodiscard]] int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Reads the whole file, but never more than max_config_bytes: a character device given as the
 // configuration (/dev/null is fine, /dev/zero is a mistake) must not be read forever.
 Result<std::string> read_config_text(const std::string& path) {
-  const OpenFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (file.fd() < 0) {
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (file.get() < 0) {
     const int error = errno;  // before any allocation below can change it
     return config_failure("cannot read configuration " + path + ": " + std::strerror(error) +
                           " (the web server's user must be able to read it: group www-data, mode 0640)");
@@ -72,7 +58,7 @@ Result<std::string> read_config_text(const std::string& path) {
   std::string text;
   char chunk[4096];
   while (text.size() <= max_config_bytes) {
-    const auto n = ::read(file.fd(), chunk, sizeof chunk);
+    const auto n = ::read(file.get(), chunk, sizeof chunk);
     if (n == 0) return text;
     if (n < 0) {
       const int error = errno;

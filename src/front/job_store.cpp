@@ -16,6 +16,8 @@
 #include <sstream>
 #include <vector>
 
+#include "eecall/unique_fd.hpp"
+
 namespace eecall::front {
 
 namespace {
@@ -26,21 +28,6 @@ using SystemClock = std::chrono::system_clock;
 
 constexpr std::size_t max_record_bytes = 64 * 1024;
 constexpr std::chrono::hours temp_file_keep_time{1};
-
-// A descriptor closed however the scope ends.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  [[nodiscard]] int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -165,7 +152,7 @@ Result<JobRecord> from_text(const std::string& text, std::string_view id) {
 // parentheses, so the fields are counted from the last ')'. starttime is field 22.
 std::optional<std::pair<char, unsigned long long>> state_and_start_time(pid_t pid) {
   const auto path = "/proc/" + std::to_string(pid) + "/stat";
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return std::nullopt;
   std::array<char, 1024> buffer{};
   const auto n = ::read(fd.get(), buffer.data(), buffer.size() - 1);
@@ -270,7 +257,7 @@ std::optional<Failure> JobStore::write(const JobRecord& record) const {
   const auto temp = dir_ + "/." + record.id + "." + std::to_string(::getpid()) + ".tmp";
   const auto text = to_text(record);
   {
-    const Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+    const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (fd.get() < 0) {
       const int error = errno;
       return store_failure("cannot write " + temp + ": " + errno_text(error));
@@ -299,7 +286,7 @@ namespace {
 
 Result<JobRecord> load(const std::string& dir, std::string_view id) {
   const auto path = dir + "/" + std::string(id) + ".json";
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (fd.get() < 0) {
     const int error = errno;
     if (error == ENOENT) {
@@ -365,7 +352,7 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
     }
   }
   if (auto bad = check_dir(dir_, st)) return *bad;
-  const Fd lock(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const UniqueFd lock(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (lock.get() < 0 || ::flock(lock.get(), LOCK_EX) != 0) {
     const int error = errno;
     return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir_ + ": " + errno_text(error), "jobs_dir"};
