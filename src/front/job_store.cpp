@@ -16,6 +16,7 @@
 #include <sstream>
 #include <vector>
 
+#include "eecall/front/state_file.hpp"
 #include "eecall/unique_fd.hpp"
 
 namespace eecall::front {
@@ -28,6 +29,8 @@ using SystemClock = std::chrono::system_clock;
 
 constexpr std::size_t max_record_bytes = 64 * 1024;
 constexpr std::chrono::hours temp_file_keep_time{1};
+// How long a background request waits for another one's hold on the jobs directory.
+constexpr std::chrono::milliseconds jobs_lock_patience{3000};
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -108,7 +111,8 @@ std::string to_text(const JobRecord& r) {
     j["notify"] = {{"state", r.notify->state}, {"tries", r.notify->tries}, {"message", r.notify->message}};
     if (r.notify->http_status) j["notify"]["http_status"] = *r.notify->http_status;
   }
-  return j.dump() + "\n";
+  // Texts from a PBX (after login) may be any bytes: never let them make the dump throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Result<JobRecord> from_text(const std::string& text, std::string_view id) {
@@ -324,20 +328,29 @@ Result<JobRecord> JobStore::read(std::string_view id) const {
   if (auto bad = check_dir(dir_, st)) return *bad;
   auto record = load(dir_, id);
   if (!record) return record;
-  auto& r = record.value();
-  if (!job_ended(r.state) && !is_live(r)) {
-    // Read again: the process may have written its end just before it exited. If the file
-    // still says it runs, nobody will ever write it again.
-    record = load(dir_, id);
-    if (!record || job_ended(record.value().state)) return record;
-    mark_dead(record.value());
-    if (auto failed = write(record.value())) return *failed;
-  } else if (r.notify && r.notify->state == "sending" && !is_running(r.process)) {
+  return settle_if_dead(std::move(record.value()));
+}
+
+// A record whose process is gone but which does not say it ended (or still says it notifies)
+// is rewritten so. It is read again once the process is known gone: a job writes its end just
+// before it exits, and only then does nobody write the file any more.
+Result<JobRecord> JobStore::settle_if_dead(JobRecord record) const {
+  const bool unfinished = !job_ended(record.state) && !is_live(record);
+  const bool notifying = record.notify && record.notify->state == "sending" && !is_running(record.process);
+  if (!unfinished && !notifying) return record;
+  auto again = load(dir_, record.id);
+  if (!again) return again;
+  auto& r = again.value();
+  if (!job_ended(r.state)) {
+    mark_dead(r);
+  } else if (r.notify && r.notify->state == "sending") {
     r.notify->state = "failed";
     r.notify->message = "the job's process ended while it was notifying";
-    if (auto failed = write(r)) return *failed;
+  } else {
+    return again;
   }
-  return record;
+  if (auto failed = write(r)) return *failed;
+  return again;
 }
 
 Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
@@ -353,9 +366,15 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
   }
   if (auto bad = check_dir(dir_, st)) return *bad;
   const UniqueFd lock(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (lock.get() < 0 || ::flock(lock.get(), LOCK_EX) != 0) {
+  if (lock.get() < 0) {
     const int error = errno;
     return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir_ + ": " + errno_text(error), "jobs_dir"};
+  }
+  if (!lock_within(lock.get(), jobs_lock_patience)) {
+    return Failure{ErrorCode::busy_jobs,
+                   "another request has held jobs_dir " + dir_ + " for " +
+                       std::to_string(jobs_lock_patience.count()) + " ms: try again later",
+                   "jobs_dir"};
   }
 
   // What is there: live jobs count, ended ones are kept within the bounds.
@@ -382,8 +401,7 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
       continue;
     }
     if (record && !job_ended(record.value().state)) {  // died without a status request seeing it
-      mark_dead(record.value());
-      (void)write(record.value());
+      (void)settle_if_dead(std::move(record.value()));
       written = now;
     }
     ended.push_back({entry.path(), written});

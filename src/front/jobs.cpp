@@ -58,12 +58,26 @@ extern "C" void write_cancel(int) {
 int cancel_on_sigterm() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
-  cancel_write_end = fds[1];
   struct sigaction action {};
   action.sa_handler = write_cancel;
   sigemptyset(&action.sa_mask);
-  if (::sigaction(SIGTERM, &action, nullptr) != 0) return -1;
+  cancel_write_end = fds[1];
+  if (::sigaction(SIGTERM, &action, nullptr) != 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    cancel_write_end = -1;
+    return -1;
+  }
   return fds[0];
+}
+
+// The job's deadline (SIGALRM) and its cancel (SIGTERM) must work whatever the web server's
+// process left to its CGI child: a signal it ignored or blocked stays so across exec and fork.
+void reset_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (const int number : {SIGALRM, SIGTERM, SIGHUP, SIGINT}) ::signal(number, SIG_DFL);
 }
 
 bool readable(int fd) {
@@ -123,6 +137,11 @@ Result<JobRecord> cancel(const JobStore& store, Result<JobRecord> record) {
   record = poll_until(store, std::move(record),
                       [](const JobRecord& r) { return job_ended(r.state) || r.process.pid != 0; }, seconds(2));
   if (!record || job_ended(record.value().state)) return record;  // ended: nothing to change
+  if (record.value().process.pid == 0) {
+    return Failure{ErrorCode::timeout,
+                   "the job has not started yet (its process did not record itself within 2 s): ask again",
+                   "cancel"};
+  }
   if (auto failed = signal_job(record.value().process)) return *failed;
   spdlog::info("job {}: cancel requested", record.value().id);
   // The job hangs its call up and logs off: a matter of milliseconds.
@@ -170,9 +189,18 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
     return refuse(side.failure());
   }
   if (side.value() == DetachedSide::job) {
+    reset_signals();
     log::to_job_log(record.id, prepared.settings.jobs.log_file);
     const int cancel_fd = cancel_on_sigterm();
-    run_job(std::move(record), std::move(prepared), executor, cancel_fd);
+    try {
+      run_job(record, std::move(prepared), executor, cancel_fd);
+    } catch (const std::exception& e) {
+      // Never back into the request's code: this process has no client any more.
+      record.state = JobState::failed;
+      record.outcome.error = ErrorCode::internal_error;
+      record.outcome.message = std::string("internal error in the job: ") + e.what();
+      (void)store.write(record);
+    }
     std::_Exit(0);  // the job's process: nothing of the request's process to finish
   }
 

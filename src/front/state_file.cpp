@@ -45,6 +45,8 @@ std::optional<std::string> replace_with_empty(const std::string& path) {
   return std::nullopt;
 }
 
+}  // namespace
+
 // flock(LOCK_EX) with a deadline: a process that holds the lock for ever (stopped in a
 // debugger, say) must not hold every request with it.
 bool lock_within(int fd, std::chrono::milliseconds patience) {
@@ -59,7 +61,6 @@ bool lock_within(int fd, std::chrono::milliseconds patience) {
   }
 }
 
-}  // namespace
 
 LockedFile::LockedFile(int fd, Opened how, std::string replaced_because)
     : fd_(fd), how_(how), replaced_because_(std::move(replaced_because)) {}

@@ -271,6 +271,19 @@ TEST_F(JobStoreTest, ADirectoryOthersMayWriteIsRefused) {
   EXPECT_NE(r.failure().message.find("chmod 0700"), std::string::npos);
 }
 
+TEST_F(JobStoreTest, BytesFromAPbxThatAreNotUtf8AreStoredNotThrown) {
+  auto record = created();
+  record.state = JobState::failed;
+  record.outcome.error = ErrorCode::action_failed;
+  record.outcome.message = "Message failed \xff\xfe to send";  // a fake AMI after login
+  record.outcome.channel = "PJSIP/\xe9-1";
+  ASSERT_EQ(JobStore(dir).write(record), std::nullopt);
+  const auto back = JobStore(dir).read(record.id);
+  ASSERT_TRUE(back.ok()) << back.failure().message;
+  EXPECT_EQ(back.value().state, JobState::failed);
+  EXPECT_EQ(back.value().outcome.message, "Message failed \xef\xbf\xbd\xef\xbf\xbd to send");
+}
+
 TEST_F(JobStoreTest, ADamagedFileIsAnInternalErrorNotACrash) {
   const auto job = created();
   std::ofstream(dir + "/" + job.id + ".json") << "{\"job\": \"" << job.id << "\", \"state\": ";

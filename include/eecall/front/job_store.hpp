@@ -74,6 +74,8 @@ class JobStore {
   [[nodiscard]] const std::string& dir() const { return dir_; }
 
  private:
+  Result<JobRecord> settle_if_dead(JobRecord record) const;
+
   std::string dir_;
 };
 

@@ -51,4 +51,8 @@ class LockedFile {
   std::string replaced_because_;
 };
 
+/// flock(LOCK_EX) with a deadline: a process that holds the lock for ever (stopped in a
+/// debugger, say) must not hold every request with it. False when `patience` ran out.
+bool lock_within(int fd, std::chrono::milliseconds patience);
+
 }  // namespace eecall::front
