@@ -227,6 +227,8 @@ void trim_cache(const std::string& dir, std::string_view keep, const TrimLimits&
             [](const CacheFile& a, const CacheFile& b) { return older(a.mtime, b.mtime); });
   for (const auto& file : files) {
     if (total <= limits.max_bytes) break;
+    // Oldest first: from here on every file may still be playing in an alert under way.
+    if (now.tv_sec - file.mtime.tv_sec < limits.in_use.count()) break;
     // Another request may have reused it since the listing: it is then recent, keep it.
     struct stat st {};
     if (::fstatat(dir_fd, file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {

@@ -83,7 +83,7 @@ Result<Prompt> prepare(std::string_view text, std::string_view voice, const Sett
                    "the speech engine did not write a WAV file of 8000 Hz, mono, 16-bit", "speech"};
   }
   if (auto failed = pending.value().commit(file)) return *failed;
-  trim_cache(dir.value(), key + ".wav", TrimLimits{settings.max_bytes, std::chrono::hours(1)});
+  trim_cache(dir.value(), key + ".wav", TrimLimits{settings.max_bytes, std::chrono::hours(1), std::chrono::seconds(3700)});
   return Prompt{base, format->duration(), false};
 }
 

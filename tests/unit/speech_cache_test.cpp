@@ -337,10 +337,19 @@ TEST_F(SpeechCache, BoundRemovesTheLeastRecentlyUsedCacheFilesOnly) {
 }
 
 TEST_F(SpeechCache, FileJustWrittenIsKeptEvenAboveTheBound) {
-  make_file(hex_name('1'), 10000, 1h);
+  make_file(hex_name('1'), 10000, 2h);
   settings.max_bytes = 1000;  // smaller than any file
   const auto prompt = said("Alerte longue");
   EXPECT_EQ(names(), std::set<std::string>{fs::path(prompt.path).filename().string() + ".wav"});
+}
+
+TEST_F(SpeechCache, AFileUsedWithinTheHourIsKeptEvenAboveTheBound) {
+  // A background alert may still be playing it: its next phone's Read would fail.
+  make_file(hex_name('1'), 10000, 50min);
+  make_file(hex_name('2'), 10000, 3h);
+  settings.max_bytes = 1000;
+  const auto prompt = said("Encore une alerte");
+  EXPECT_EQ(names(), (std::set<std::string>{hex_name('1'), fs::path(prompt.path).filename().string() + ".wav"}));
 }
 
 TEST_F(SpeechCache, BoundIsNotAppliedOnAHit) {

@@ -69,12 +69,16 @@ class PendingFile {
 struct TrimLimits {
   std::uint64_t max_bytes = 64ull << 20;
   std::chrono::seconds stale_temporary{3600};
+  /// A file used more recently than this may still be played by an alert under way (a
+  /// background alert lasts up to an hour): it is never removed, even past max_bytes.
+  std::chrono::seconds in_use{3700};
 };
 
 /// After a write: removes the least recently used (oldest mtime) cache files until their total
-/// size is at most max_bytes, never `keep` (the file just written, which counts in the total),
-/// and temporary files older than stale_temporary. Any other file in `dir` is left alone and
-/// not counted. Best effort: a file that cannot be removed is skipped.
+/// size is at most max_bytes, never `keep` (the file just written, which counts in the total)
+/// nor a file used within `in_use`, and temporary files older than stale_temporary. Any other
+/// file in `dir` is left alone and not counted. Best effort: a file that cannot be removed is
+/// skipped.
 void trim_cache(const std::string& dir, std::string_view keep, const TrimLimits& limits);
 
 }  // namespace eecall::speech
