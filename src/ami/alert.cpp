@@ -71,6 +71,8 @@ class AlertRun {
         make_alert_originate(request_, phone, settings_.call, settings_.alert, result.action_id, channel_id),
         "action");
     if (!reply) {
+      // No reply in time: Asterisk may have queued the call all the same.
+      if (reply.failure().code == ErrorCode::timeout) hang_up(channel_id);
       result.fatal = reply.failure();  // the same refusal would come for every phone
       return result;
     }
@@ -85,9 +87,14 @@ class AlertRun {
       if (failed->code == ErrorCode::cancelled) {
         result.outcome = AttemptOutcome::cancelled;
         failed->message = "cancelled while " + phone + " was ringing; eecall hung the call up";
-      } else if (failed->code == ErrorCode::timeout && Clock::now() < deadline) {
+      } else if (failed->code == ErrorCode::timeout && Clock::now() >= deadline) {
+        failed->message = "the alert's deadline (wait=" + std::to_string(request_.wait.count()) +
+                          " s) passed while " + phone + " was ringing; eecall hung the call up";
+      } else if (failed->code == ErrorCode::timeout) {
         // Asterisk always answers an Originate with an OriginateResponse by its Timeout.
-        failed->message = "no OriginateResponse for the call to " + phone + " within its ring time: the AMI user needs read = call (events), or the PBX is overloaded; eecall hung the call up";
+        failed->message = "no OriginateResponse for the call to " + phone +
+                          " within its ring time: the AMI user needs read = call (events), or the PBX is "
+                          "overloaded; eecall hung the call up";
       }
       result.detail = failed->message;
       result.fatal = failed;

@@ -555,7 +555,14 @@ Result<Message> Session::request(const Message& action, std::string_view step) {
 
 Result<Message> Session::await(const std::function<bool(const Message&)>& wanted, std::string_view step,
                                Clock::time_point deadline) {
-  return impl_->connection.await(wanted, step, deadline, true);
+  auto got = impl_->connection.await(wanted, step, deadline, true);
+  // The plan chose this deadline (a ring time, a prompt, a grace): not the step timeout.
+  if (!got && got.failure().code == ErrorCode::timeout && deadline < total_deadline()) {
+    auto failure = got.failure();
+    failure.message = "waiting for " + std::string(step) + " ran past its deadline";
+    return failure;
+  }
+  return got;
 }
 
 bool Session::cancelled() { return impl_->connection.cancel_requested(); }
