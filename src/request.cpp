@@ -231,15 +231,6 @@ Result<std::string> check_say(std::string_view value) {
   return std::move(*utf8);
 }
 
-// Asterisk refuses Originate Data that holds these (case-sensitive) for an AMI user without the
-// system class (manager.c originate_app_permissions; transcript h10).
-std::optional<std::string_view> blacklisted_function(std::string_view data) {
-  for (const std::string_view word : {"CURL", "DB", "EVAL", "FILE", "ODBC", "REALTIME", "SHELL"}) {
-    if (data.find(word) != std::string_view::npos) return word;
-  }
-  return std::nullopt;
-}
-
 // `play`: a sound name relative to Asterisk's sounds directory, e.g. custom/alarme. Letters,
 // digits, _ and - in segments separated by single slashes: no extension (Asterisk adds it), no
 // `..`, no absolute path, nothing that would split Playback/Read arguments (, & | ( ) ").
@@ -256,7 +247,7 @@ Result<std::string> check_recording(std::string_view value) {
                                " characters among A-Z a-z 0-9 _ - in parts separated by /, with no "
                                "extension and no leading /");
   }
-  if (auto word = blacklisted_function(value)) {
+  if (auto word = text::originate_blacklisted_word(value)) {
     return invalid("play", "play must not contain '" + std::string(*word) +
                                "': Asterisk refuses it in Originate data (app or data blacklisted)");
   }

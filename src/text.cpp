@@ -163,6 +163,13 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(digest);
 }
 
+std::optional<std::string_view> originate_blacklisted_word(std::string_view data) noexcept {
+  for (const std::string_view word : {"CURL", "DB", "EVAL", "FILE", "ODBC", "REALTIME", "SHELL"}) {
+    if (data.find(word) != std::string_view::npos) return word;
+  }
+  return std::nullopt;
+}
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -29,6 +29,11 @@ std::string md5_hex(std::string_view bytes);
 /// Lower-case hex SHA-256 of `bytes` (Nettle).
 std::string sha256_hex(std::string_view bytes);
 
+/// The first of the words Asterisk refuses in an Originate's Data from an AMI user without
+/// the system class (CURL, DB, EVAL, FILE, ODBC, REALTIME, SHELL, case-sensitive: manager.c
+/// originate_app_permissions, transcript h10) that `data` holds; nullopt when none.
+std::optional<std::string_view> originate_blacklisted_word(std::string_view data) noexcept;
+
 /// Case-insensitive ASCII comparison.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 

@@ -168,8 +168,6 @@ Result<Config> load_config(const std::string& path) {
         return config_failure(where + ": " + key + " belongs in [general]: every request shares it");
       } else if (!general && is_credential_key(key)) {
         profile.credentials[key] = setting;
-      } else if (!general && is_general_only_key(key)) {
-        return config_failure(where + ": '" + key + "' applies to every profile: set it in [general]");
       } else if (is_setting_key(key)) {
         (general ? config.general : profile.settings)[key] = setting;
       } else {

@@ -71,12 +71,10 @@ Result<std::string> check_audio_dir(std::string_view dir) {
   }
   // Asterisk's manager.c refuses these in Originate Data for users without the system class
   // (case-sensitive), and the path of every prompt starts with audio_dir.
-  for (const char* word : {"CURL", "DB", "EVAL", "FILE", "ODBC", "REALTIME", "SHELL"}) {
-    if (d.find(word) != std::string::npos) {
-      return dir_failure("audio_dir must not contain '" + std::string(word) +
-                         "': Asterisk refuses an Originate whose Data holds CURL, DB, EVAL, FILE, "
-                         "ODBC, REALTIME or SHELL from an AMI user without the system class");
-    }
+  if (const auto word = text::originate_blacklisted_word(d)) {
+    return dir_failure("audio_dir must not contain '" + std::string(*word) +
+                       "': Asterisk refuses an Originate whose Data holds CURL, DB, EVAL, FILE, "
+                       "ODBC, REALTIME or SHELL from an AMI user without the system class");
   }
   return d;
 }

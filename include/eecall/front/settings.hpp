@@ -116,11 +116,8 @@ struct EffectiveSettings {
 
 /// True for the keys listed above.
 bool is_setting_key(std::string_view key);
-/// True for the keys that only [general] may set (jobs_dir, max_jobs, job_log).
-bool is_general_only_key(std::string_view key);
-
-/// True for the keys that only [general] (or an EECALL_* variable) may set: state_dir and
-/// allow_hosts concern every profile at once.
+/// True for the keys that only [general] (or an EECALL_* variable) may set, as they concern
+/// every request at once: state_dir, allow_hosts, jobs_dir, max_jobs, job_log.
 bool is_general_only_key(std::string_view key);
 
 /// Checks and applies `values` in place. Failure: config_error naming the value's origin.
