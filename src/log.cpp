@@ -18,7 +18,7 @@ std::string summary(const Request& request) {
     const auto& a = request.alert;
     return fmt::format("alert from={} {}={} ack={} repeat={} rounds={} {}", request.from,
                        a.kind == PromptKind::say ? "say" : "play",
-                       a.kind == PromptKind::say ? std::to_string(a.text.size()) + " bytes" : a.recording,
+                       a.kind == PromptKind::say ? std::to_string(a.text.size()) + " bytes" : a.prompt,
                        a.ack ? std::string(1, *a.ack) : std::string("none"), a.repeat, a.rounds, via);
   }
   if (request.action == ActionKind::call) {

@@ -263,44 +263,51 @@ Result<char> check_ack_key(std::string_view value) {
 
 }  // namespace
 
-Result<Request> parse_request(const Params& params, const RequestLimits& limits) {
-  // 1. Line breaks and NULs: refused wherever they are, before anything else looks at values.
+namespace {
+
+// The known parameters of one request, each at most once (collect()).
+class Values {
+ public:
+  explicit Values(std::map<std::string, std::string, std::less<>> values) : values_(std::move(values)) {}
+  [[nodiscard]] std::optional<std::string> get(std::string_view name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  [[nodiscard]] bool has(std::string_view name) const { return values_.find(name) != values_.end(); }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
+// Line breaks and NULs: refused wherever they are, before anything else looks at values.
+std::optional<Failure> check_raw_bytes(const Params& params) {
   for (const auto& [name, value] : params) {
-    if (is_free_text(name) || std::find(known_names.begin(), known_names.end(), name) == known_names.end()) {
-      continue;
-    }
-    if (has_line_break_or_nul(value)) {
+    if (std::find(known_names.begin(), known_names.end(), name) == known_names.end()) continue;
+    if (is_free_text(name)) {
+      if (auto bad = check_free_text_bytes(name, value)) return bad;
+    } else if (has_line_break_or_nul(value)) {
       return invalid(name, "parameter '" + name + "' contains CR, LF or NUL (%0D, %0A, %00)");
     }
   }
-  for (const auto& [name, value] : params) {
-    if (!is_free_text(name)) continue;
-    if (auto bad = check_free_text_bytes(name, value)) return *bad;
+  return std::nullopt;
+}
+
+// to, say and play each name what a call does once answered; msg makes it a message.
+std::optional<Failure> check_exclusive(const Values& v, ActionKind kind) {
+  const bool alert = v.has("say") || v.has("play");
+  if (kind == ActionKind::message && alert) {
+    return invalid(v.has("say") ? "say" : "play", "say and play make a call; they cannot go with msg");
   }
+  if (v.has("say") && v.has("play")) return invalid("play", "to, say and play are mutually exclusive");
+  if (alert && v.has("to")) return invalid("to", "to, say and play are mutually exclusive");
+  return std::nullopt;
+}
 
-  auto collected = collect(params);
-  if (!collected) return collected.failure();
-  auto& values = collected.value();
-  auto get = [&](std::string_view name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-
-  Request request;
-  const bool alert = get("say") || get("play");
-  request.action = get("msg") ? ActionKind::message : alert ? ActionKind::alert : ActionKind::call;
-
-  // 2. What the request is: to, say and play each name what a call does once answered.
-  if (request.action == ActionKind::message && alert) {
-    return invalid(get("say") ? "say" : "play", "say and play make a call; they cannot go with msg");
-  }
-  if (get("say") && get("play")) return invalid("play", "to, say and play are mutually exclusive");
-  if (alert && get("to")) return invalid("to", "to, say and play are mutually exclusive");
-
-  // 3. Missing parameters: name them all at once (the old script named only the last one).
+// Missing parameters: named all at once (the old script named only the last one).
+std::optional<Failure> check_required(const Values& v, ActionKind kind) {
   std::vector<std::string_view> required = {"ip", "user", "secret"};
-  switch (request.action) {
+  switch (kind) {
     case ActionKind::call: required.insert(required.end(), {"from", "to"}); break;
     case ActionKind::message: required.insert(required.end(), {"to", "drv"}); break;
     case ActionKind::alert: required.push_back("from"); break;
@@ -308,160 +315,190 @@ Result<Request> parse_request(const Params& params, const RequestLimits& limits)
   std::string missing;
   std::string first_missing;
   for (auto name : required) {
-    if (get(name)) continue;
+    if (v.has(name)) continue;
     if (first_missing.empty()) first_missing = name;
     missing += missing.empty() ? "" : ", ";
     missing += name;
   }
-  if (!missing.empty()) {
-    return Failure{ErrorCode::missing_parameter,
-                   std::string("missing parameter(s) for ") +
-                       (request.action == ActionKind::alert ? "an " : "a ") +
-                       std::string(action_name(request.action)) + ": " + missing,
-                   first_missing};
-  }
+  if (missing.empty()) return std::nullopt;
+  return Failure{ErrorCode::missing_parameter,
+                 std::string("missing parameter(s) for ") + (kind == ActionKind::alert ? "an " : "a ") +
+                     std::string(action_name(kind)) + ": " + missing,
+                 first_missing};
+}
 
-  // 4. Options that do not apply to this kind of request are refused, not ignored.
-  const auto refuse_options = [&](std::initializer_list<const char*> names, std::string_view why)
-      -> std::optional<Failure> {
+// Options that do not apply to this kind of request are refused, not ignored.
+std::optional<Failure> check_options_apply(const Values& v, ActionKind kind) {
+  const auto refuse = [&](std::initializer_list<const char*> names, std::string_view why) -> std::optional<Failure> {
     for (const char* option : names) {
-      if (get(option)) return invalid(option, std::string(option) + " " + std::string(why));
+      if (v.has(option)) return invalid(option, std::string(option) + " " + std::string(why));
     }
     return std::nullopt;
   };
-  if (request.action == ActionKind::message) {
-    if (auto bad = refuse_options({"wait", "ring", "callerid"}, "applies to calls only, not to a message")) return *bad;
+  if (kind == ActionKind::message) {
+    if (auto bad = refuse({"wait", "ring", "callerid"}, "applies to calls only, not to a message")) return bad;
   }
-  if (request.action != ActionKind::alert) {
-    if (auto bad = refuse_options({"ack", "repeat", "rounds", "lang"}, "applies to alerts (say or play) only")) {
-      return *bad;
-    }
-  } else if (get("play")) {
-    if (auto bad = refuse_options({"lang"}, "applies to say only")) return *bad;
-  }
+  if (kind != ActionKind::alert) return refuse({"ack", "repeat", "rounds", "lang"}, "applies to alerts (say or play) only");
+  if (v.has("play")) return refuse({"lang"}, "applies to say only");
+  return std::nullopt;
+}
 
-  // 5. Each value on its own.
-  auto host = check_host(*get("ip"));
+// Where and as whom: ip, port, user, secret (and drv, which only a message uses).
+std::optional<Failure> parse_pbx(const Values& v, Request& request) {
+  auto host = check_host(*v.get("ip"));
   if (!host) return host.failure();
   request.host = std::move(host.value());
-
-  if (auto port = get("port")) {
+  if (auto port = v.get("port")) {
     auto checked = check_port(*port);
     if (!checked) return checked.failure();
     request.port = checked.value();
   }
-
-  request.user = *get("user");
-  request.secret = *get("secret");
-  if (auto bad = check_credential("user", request.user)) return *bad;
-  if (auto bad = check_credential("secret", request.secret)) return *bad;
-
-  request.from = get("from").value_or("eedomus");
-  request.to = get("to").value_or("");
-  switch (request.action) {
-    case ActionKind::call:
-      if (auto bad = check_dial_token("from", request.from)) {
-        if (request.from.find(',') != std::string::npos) {
-          return invalid("from", "a list of phones in from is for alerts (say or play), not for a call to an extension");
-        }
-        return *bad;
-      }
-      if (auto bad = check_dial_token("to", request.to)) return *bad;
-      request.phones = {request.from};
-      break;
-    case ActionKind::message: {
-      if (auto bad = check_dial_token("from", request.from)) return *bad;
-      auto phones = check_phone_list("to", request.to);
-      if (!phones) return phones.failure();
-      request.phones = std::move(phones.value());
-      break;
-    }
-    case ActionKind::alert: {
-      auto phones = check_phone_list("from", request.from);
-      if (!phones) return phones.failure();
-      request.phones = std::move(phones.value());
-      break;
-    }
-  }
-
-  if (auto drv = get("drv")) {
+  request.user = *v.get("user");
+  request.secret = *v.get("secret");
+  if (auto bad = check_credential("user", request.user)) return bad;
+  if (auto bad = check_credential("secret", request.secret)) return bad;
+  if (auto drv = v.get("drv")) {
     auto checked = check_driver(*drv);
     if (!checked) return checked.failure();
     request.driver = checked.value();
   }
+  return std::nullopt;
+}
 
-  if (request.action != ActionKind::message) {
-    const bool alert_wait = request.action == ActionKind::alert;
-    const int max_wait = alert_wait ? limits.max_alert_wait_seconds : max_wait_seconds;
-    if (auto wait = get("wait")) {
-      auto checked = check_seconds("wait", *wait, alert_wait ? 1 : 0, max_wait);
-      if (!checked) return checked.failure();
-      request.wait = std::chrono::seconds(checked.value());
-    } else if (alert_wait) {
-      request.wait = std::chrono::seconds(max_wait);  // an alert always waits; it ends when done
-    }
-    if (auto ring = get("ring")) {
-      auto checked = check_ring_seconds("ring", *ring);
-      if (!checked) return checked.failure();
-      request.ring_seconds = checked.value();
-    }
-    if (auto name = get("callerid")) {
-      auto checked = check_caller_id_name("callerid", *name);
-      if (!checked) return checked.failure();
-      request.caller_id_name = std::move(checked.value());
-    }
+// What a call and an alert share: wait (up to max_wait), ring, callerid.
+std::optional<Failure> parse_call_options(const Values& v, Request& request, int min_wait, int max_wait) {
+  if (auto wait = v.get("wait")) {
+    auto checked = check_seconds("wait", *wait, min_wait, max_wait);
+    if (!checked) return checked.failure();
+    request.wait = std::chrono::seconds(checked.value());
   }
+  if (auto ring = v.get("ring")) {
+    auto checked = check_ring_seconds("ring", *ring);
+    if (!checked) return checked.failure();
+    request.ring_seconds = checked.value();
+  }
+  if (auto name = v.get("callerid")) {
+    auto checked = check_caller_id_name("callerid", *name);
+    if (!checked) return checked.failure();
+    request.caller_id_name = std::move(checked.value());
+  }
+  return std::nullopt;
+}
 
-  if (request.action == ActionKind::alert) {
-    auto& a = request.alert;
-    if (auto say = get("say")) {
-      auto checked = check_say(*say);
-      if (!checked) return checked.failure();
-      a.kind = PromptKind::say;
-      a.text = std::move(checked.value());
-    } else {
-      auto checked = check_recording(*get("play"));
-      if (!checked) return checked.failure();
-      a.kind = PromptKind::play;
-      a.recording = checked.value();
-      a.prompt = std::move(checked.value());
+// A call: ring `from` (one phone), then connect it to `to` in the dialplan.
+std::optional<Failure> parse_call(const Values& v, Request& request) {
+  request.from = *v.get("from");
+  request.to = *v.get("to");
+  if (auto bad = check_dial_token("from", request.from)) {
+    if (request.from.find(',') != std::string::npos) {
+      return invalid("from", "a list of phones in from is for alerts (say or play), not for a call to an extension");
     }
-    if (auto lang = get("lang")) {
-      auto checked = speech::check_voice(*lang);
-      if (!checked) return checked.failure();
-      a.voice = std::move(checked.value());
-    }
-    if (auto ack = get("ack")) {
-      auto checked = check_ack_key(*ack);
-      if (!checked) return checked.failure();
-      a.ack = checked.value();
-    }
-    if (auto repeat = get("repeat")) {
-      auto checked = check_count("repeat", *repeat, max_repeat);
-      if (!checked) return checked.failure();
-      a.repeat = checked.value();
-    }
-    if (auto rounds = get("rounds")) {
-      auto checked = check_count("rounds", *rounds, max_rounds);
-      if (!checked) return checked.failure();
-      a.rounds = checked.value();
-    }
+    return bad;
   }
+  if (auto bad = check_dial_token("to", request.to)) return bad;
+  request.phones = {request.from};
+  return parse_call_options(v, request, 0, max_wait_seconds);
+}
 
-  if (request.action == ActionKind::message) {
-    auto utf8 = text::to_utf8(*get("msg"));
-    if (!utf8) return invalid("msg", "msg is neither UTF-8 nor Latin-1/Windows-1252 text");
-    request.message = std::move(*utf8);
-    const bool multi_line = request.message.find('\n') != std::string::npos ||
-                            has_edge_blank(request.message);
-    const std::size_t limit = multi_line ? max_base64_body_bytes : max_body_bytes;
-    if (request.message.size() > limit) {
-      return invalid("msg", "msg is " + std::to_string(request.message.size()) +
-                                " bytes in UTF-8; at most " + std::to_string(limit) +
-                                " fit in one AMI line" +
-                                (multi_line ? " once base64-encoded (it has line breaks)" : ""));
-    }
+// A message: `msg` from `from` (a name) to each phone of `to`.
+std::optional<Failure> parse_message(const Values& v, Request& request) {
+  request.from = v.get("from").value_or("eedomus");
+  request.to = *v.get("to");
+  if (auto bad = check_dial_token("from", request.from)) return bad;
+  auto phones = check_phone_list("to", request.to);
+  if (!phones) return phones.failure();
+  request.phones = std::move(phones.value());
+
+  auto utf8 = text::to_utf8(*v.get("msg"));
+  if (!utf8) return invalid("msg", "msg is neither UTF-8 nor Latin-1/Windows-1252 text");
+  request.message = std::move(*utf8);
+  const bool multi_line = request.message.find('\n') != std::string::npos || has_edge_blank(request.message);
+  const std::size_t limit = multi_line ? max_base64_body_bytes : max_body_bytes;
+  if (request.message.size() > limit) {
+    return invalid("msg", "msg is " + std::to_string(request.message.size()) + " bytes in UTF-8; at most " +
+                              std::to_string(limit) + " fit in one AMI line" +
+                              (multi_line ? " once base64-encoded (it has line breaks)" : ""));
   }
+  return std::nullopt;
+}
+
+// An alert: the phones of `from` in turn, each hearing `say` or `play`, until one answers (or
+// presses `ack`).
+std::optional<Failure> parse_alert(const Values& v, Request& request, const RequestLimits& limits) {
+  request.from = *v.get("from");
+  auto phones = check_phone_list("from", request.from);
+  if (!phones) return phones.failure();
+  request.phones = std::move(phones.value());
+  if (auto bad = parse_call_options(v, request, 1, limits.max_alert_wait_seconds)) return bad;
+  // An alert always waits for its outcome; by default as long as the front end allows (it
+  // ends as soon as it is decided).
+  if (!v.has("wait")) request.wait = std::chrono::seconds(limits.max_alert_wait_seconds);
+
+  auto& a = request.alert;
+  if (auto say = v.get("say")) {
+    auto checked = check_say(*say);
+    if (!checked) return checked.failure();
+    a.kind = PromptKind::say;
+    a.text = std::move(checked.value());
+  } else {
+    auto checked = check_recording(*v.get("play"));
+    if (!checked) return checked.failure();
+    a.kind = PromptKind::play;
+    a.prompt = std::move(checked.value());
+  }
+  if (auto lang = v.get("lang")) {
+    auto checked = speech::check_voice(*lang);
+    if (!checked) return checked.failure();
+    a.voice = std::move(checked.value());
+  }
+  if (auto ack = v.get("ack")) {
+    auto checked = check_ack_key(*ack);
+    if (!checked) return checked.failure();
+    a.ack = checked.value();
+  }
+  if (auto repeat = v.get("repeat")) {
+    auto checked = check_count("repeat", *repeat, max_repeat);
+    if (!checked) return checked.failure();
+    a.repeat = checked.value();
+  }
+  if (auto rounds = v.get("rounds")) {
+    auto checked = check_count("rounds", *rounds, max_rounds);
+    if (!checked) return checked.failure();
+    a.rounds = checked.value();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ActionKind action_of(const Params& params) {
+  const auto given = [&](std::string_view name) {
+    return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name && !p.second.empty(); });
+  };
+  if (given("msg")) return ActionKind::message;
+  if (given("say") || given("play")) return ActionKind::alert;
+  return ActionKind::call;
+}
+
+Result<Request> parse_request(const Params& params, const RequestLimits& limits) {
+  if (auto bad = check_raw_bytes(params)) return *bad;
+  auto collected = collect(params);
+  if (!collected) return collected.failure();
+  const Values v(std::move(collected.value()));
+
+  Request request;
+  request.action = action_of(params);
+  for (const auto& check : {check_exclusive, check_required, check_options_apply}) {
+    if (auto bad = check(v, request.action)) return *bad;
+  }
+  if (auto bad = parse_pbx(v, request)) return *bad;
+  std::optional<Failure> bad;
+  switch (request.action) {
+    case ActionKind::call: bad = parse_call(v, request); break;
+    case ActionKind::message: bad = parse_message(v, request); break;
+    case ActionKind::alert: bad = parse_alert(v, request, limits); break;
+  }
+  if (bad) return *bad;
   return request;
 }
 

@@ -28,13 +28,12 @@ enum class PromptKind { say, play };
 struct Alert {
   PromptKind kind = PromptKind::say;
   std::string text;       // say: UTF-8 plain text, spoken as it is (no markup)
-  std::string recording;  // play: an Asterisk sound name such as `custom/alarme`
   std::string voice;      // say: TTS voice from `lang`; empty: the admin's default
   int repeat = 2;         // how many times the prompt is played (each followed by the wait for the key)
   std::optional<char> ack;  // the key that acknowledges (0-9 * #); none: answering is enough
   int rounds = 1;         // how many times the list of phones is gone through
-  /// What Playback/Read get: `recording`, or the absolute path (without extension) of the
-  /// synthesized file once the front end has prepared it.
+  /// What Playback/Read get: play's recording name (e.g. `custom/alarme`), or for say the
+  /// absolute path (without extension) of the synthesized file once the front end prepared it.
   std::string prompt;
   std::chrono::milliseconds prompt_duration{0};  // known for `say`; 0 when unknown
 };
@@ -91,6 +90,10 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 /// `repeat`, `rounds` and `lang`. Anything else is ignored (the eeDomus box adds
 /// `eedomus_controller_module_id`). Validation rules: docs/usage.md.
 Result<Request> parse_request(const Params& params, const RequestLimits& limits = {});
+
+/// What `params` ask for, as parse_request() decides it (msg: a message; say or play: an
+/// alert; else a call), for answers about a request that could not be parsed.
+ActionKind action_of(const Params& params);
 
 /// Longest message, in UTF-8 bytes, that fits one AMI line as `Body:` / as `Base64Body:`.
 inline constexpr std::size_t max_body_bytes = 992;

@@ -73,7 +73,7 @@ std::string request_digest(std::string_view key, const Request& request) {
   const std::string_view text = request.action == ActionKind::message ? std::string_view(request.message)
                                 : request.action != ActionKind::alert ? std::string_view()
                                 : request.alert.kind == PromptKind::say ? std::string_view(request.alert.text)
-                                                                        : std::string_view(request.alert.recording);
+                                                                        : std::string_view(request.alert.prompt);
   // Each field with its length, so that no two different requests make the same input.
   std::string input;
   for (const std::string_view field : {key, action_name(request.action), std::string_view(request.from),

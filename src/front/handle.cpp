@@ -42,13 +42,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
   Prepared prepared;
   prepared.start = std::chrono::steady_clock::now();
   auto& outcome = prepared.refusal;
-  const auto given = [&](std::string_view name) {
-    return std::any_of(incoming.params.begin(), incoming.params.end(),
-                       [&](const auto& p) { return p.first == name && !p.second.empty(); });
-  };
-  outcome.action = given("msg")                     ? ActionKind::message
-                   : given("say") || given("play") ? ActionKind::alert
-                                                   : ActionKind::call;
+  outcome.action = action_of(incoming.params);
   auto refuse = [&](const Failure& f) {
     outcome.error = f.code;
     outcome.message = f.message;

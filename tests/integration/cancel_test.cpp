@@ -46,7 +46,7 @@ Request alert_to(std::uint16_t port, std::vector<std::string> phones) {
   r.to.clear();
   r.phones = std::move(phones);
   r.alert.kind = PromptKind::play;
-  r.alert.recording = r.alert.prompt = "custom/alarme";
+  r.alert.prompt = "custom/alarme";
   r.alert.ack = '1';
   r.wait = 60s;
   return r;
