@@ -1,8 +1,10 @@
 # Install layout beyond the binary, and the Debian package: `cpack -G DEB` in the build
 # directory makes eecall_<version>_<arch>.deb with
 #   /usr/lib/cgi-bin/eecall               the program (where Debian's web servers look for CGI)
-#   /usr/lib/eecall/eecall-tls.so, eecall-speech.so   its modules, opened only when needed
+#   /usr/lib/eecall/eecall-tls.so, eecall-speech.so, eecall-notify.so   its modules, opened
+#                                         only when needed (TLS, a text not cached, a notify)
 #   /var/lib/eecall/audio/                spoken alerts' audio cache, made by the postinst
+#   /var/lib/eecall/jobs/                 background jobs' state: www-data's, 0700 (postinst)
 #   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:www-data (postinst)
 #   /var/lib/eecall/                      state_dir (anti-flood memory): www-data's (postinst)
 #   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)

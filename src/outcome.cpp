@@ -39,4 +39,16 @@ std::optional<JobState> parse_job_state(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+void set_failure(Outcome& outcome, const Failure& failure) {
+  outcome.error = failure.code;
+  outcome.message = failure.message;
+  outcome.subject = failure.subject;
+}
+
+Outcome failed_outcome(const Failure& failure) {
+  Outcome outcome;
+  set_failure(outcome, failure);
+  return outcome;
+}
+
 }  // namespace eecall

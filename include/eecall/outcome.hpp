@@ -9,6 +9,7 @@
 
 #include "eecall/error.hpp"
 #include "eecall/request.hpp"
+#include "eecall/result.hpp"
 
 namespace eecall {
 
@@ -91,5 +92,11 @@ struct Outcome {
     return answer == AnswerKind::job_state && job && !job_ended(job->state);
   }
 };
+
+/// Copies a failure into an outcome: its code, message and subject.
+void set_failure(Outcome& outcome, const Failure& failure);
+
+/// An outcome that is only this failure.
+Outcome failed_outcome(const Failure& failure);
 
 }  // namespace eecall

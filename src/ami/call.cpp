@@ -6,12 +6,6 @@
 
 namespace eecall::ami {
 
-void set_failure(Outcome& outcome, const Failure& failure) {
-  outcome.error = failure.code;
-  outcome.message = failure.message;
-  outcome.subject = failure.subject;
-}
-
 void report(const ClientSettings& settings, Progress::Step step, const std::string& phone,
             const std::string& channel_id, std::optional<AttemptOutcome> outcome) {
   if (settings.on_progress) settings.on_progress(Progress{step, phone, channel_id, outcome});

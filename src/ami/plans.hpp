@@ -31,9 +31,6 @@ class CallWatch;
 /// for their Hangup events, which may follow the response and alone tell a busy phone (h6a).
 void settle_failed_call(Session& session, CallWatch& watch);
 
-/// Copies a failure into an outcome (error, message, subject).
-void set_failure(Outcome& outcome, const Failure& failure);
-
 /// Tells settings.on_progress (if anyone listens) about a step of a call.
 void report(const ClientSettings& settings, Progress::Step step, const std::string& phone,
             const std::string& channel_id, std::optional<AttemptOutcome> outcome = std::nullopt);

@@ -94,14 +94,6 @@ void write_answer(std::ostream& out, const Outcome& outcome, Format format, bool
 // DELETE, OPTIONS and the rest are answered 405 before anything else is even read.
 bool method_acts(std::string_view method) { return method == "GET" || method == "POST"; }
 
-Outcome refused(ErrorCode code, std::string message, std::string subject) {
-  Outcome o;
-  o.error = code;
-  o.message = std::move(message);
-  o.subject = std::move(subject);
-  return o;
-}
-
 }  // namespace
 
 bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").has_value(); }
@@ -110,7 +102,7 @@ int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const E
   Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
   const auto method = lookup(env, "REQUEST_METHOD").value_or("");
   auto answer_refusal = [&](ErrorCode code, std::string message, std::string subject) {
-    auto o = refused(code, std::move(message), std::move(subject));
+    auto o = failed_outcome({code, std::move(message), std::move(subject)});
     log::request_done(nullptr, o);
     write_answer(out, o, format, method != "HEAD");
     return 0;

@@ -65,6 +65,7 @@ std::string flood_key(std::string_view profile, const Request& request) {
   for (auto& c : host) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
+  if (!host.empty() && host.back() == '.') host.pop_back();  // pbx.lan. is pbx.lan, as allow_hosts has it
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "host " + host + ":" + std::to_string(request.port);
 }

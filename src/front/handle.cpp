@@ -43,11 +43,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
   prepared.start = std::chrono::steady_clock::now();
   auto& outcome = prepared.refusal;
   outcome.action = action_of(incoming.params);
-  auto refuse = [&](const Failure& f) {
-    outcome.error = f.code;
-    outcome.message = f.message;
-    outcome.subject = f.subject;
-  };
+  auto refuse = [&](const Failure& f) { set_failure(outcome, f); };
 
   auto resolved = resolve(incoming, config, environment);
   if (!resolved) {

@@ -31,10 +31,7 @@ Failure invalid(std::string message, std::string subject) {
 }
 
 Outcome refused(const Failure& failure, std::chrono::steady_clock::time_point start) {
-  Outcome o;
-  o.error = failure.code;
-  o.message = failure.message;
-  o.subject = failure.subject;
+  Outcome o = failed_outcome(failure);
   o.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
   log::request_done(nullptr, o);
   return o;
@@ -170,9 +167,7 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
   auto prepared = prepare(for_job, config, environment);
   if (!prepared.runnable()) return execute(prepared, executor);
   const auto refuse = [&](const Failure& f) {
-    prepared.refusal.error = f.code;
-    prepared.refusal.message = f.message;
-    prepared.refusal.subject = f.subject;
+    set_failure(prepared.refusal, f);
     return execute(prepared, executor);
   };
 
@@ -281,9 +276,7 @@ void run_job(JobRecord record, Prepared prepared, const Executor& executor, int 
     save();
   };
   if (readable(cancel_fd)) {  // cancelled before it started: nothing is sent
-    prepared.refusal.error = ErrorCode::cancelled;
-    prepared.refusal.message = "the request was cancelled before it started";
-    prepared.refusal.subject = "job";
+    set_failure(prepared.refusal, {ErrorCode::cancelled, "the request was cancelled before it started", "job"});
   }
   const auto wait = prepared.request ? prepared.request->wait : seconds(0);
   end_process_after(client.total_timeout + wait + seconds(10));
