@@ -41,7 +41,7 @@ Result<bool> prepare_prompt(Request& request, const EffectiveSettings& settings)
 Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment) {
   Prepared prepared;
   prepared.start = std::chrono::steady_clock::now();
-  auto& outcome = prepared.refusal;
+  auto& outcome = prepared.answer_instead;
   outcome.action = action_of(incoming.params);
   auto refuse = [&](const Failure& f) { set_failure(outcome, f); };
 
@@ -81,7 +81,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
 
 Outcome execute(Prepared& prepared, const Executor& executor) {
   Outcome outcome =
-      prepared.runnable() ? executor(*prepared.request, prepared.settings.client) : prepared.refusal;
+      prepared.runnable() ? executor(*prepared.request, prepared.settings.client) : prepared.answer_instead;
   if (prepared.flood) prepared.flood->settle(outcome);
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - prepared.start);

@@ -167,7 +167,7 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
   auto prepared = prepare(for_job, config, environment);
   if (!prepared.runnable()) return execute(prepared, executor);
   const auto refuse = [&](const Failure& f) {
-    set_failure(prepared.refusal, f);
+    set_failure(prepared.answer_instead, f);
     return execute(prepared, executor);
   };
 
@@ -276,7 +276,7 @@ void run_job(JobRecord record, Prepared prepared, const Executor& executor, int 
     save();
   };
   if (readable(cancel_fd)) {  // cancelled before it started: nothing is sent
-    set_failure(prepared.refusal, {ErrorCode::cancelled, "the request was cancelled before it started", "job"});
+    set_failure(prepared.answer_instead, {ErrorCode::cancelled, "the request was cancelled before it started", "job"});
   }
   const auto wait = prepared.request ? prepared.request->wait : seconds(0);
   end_process_after(client.total_timeout + wait + seconds(10));

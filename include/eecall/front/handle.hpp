@@ -26,10 +26,13 @@ struct Prepared {
   std::chrono::steady_clock::time_point start;  // when it arrived
   std::optional<Request> request;  // once parsed (also when refused later: the log names it)
   EffectiveSettings settings;      // the profile's, [general]'s, ... (policy.hpp)
-  Outcome refusal;                 // error set when it may not run; or a duplicate's answer
+  /// What to answer without running: a refusal (its error set), or a duplicate's success.
+  Outcome answer_instead;
   std::optional<FloodGuard> flood;  // admitted by the anti-flood: told how the run ended
 
-  [[nodiscard]] bool runnable() const { return request.has_value() && refusal.ok() && !refusal.duplicate; }
+  [[nodiscard]] bool runnable() const {
+    return request.has_value() && answer_instead.ok() && !answer_instead.duplicate;
+  }
 };
 
 /// The validating half: the policy (token, profile, URL credentials), the parameters,
@@ -37,7 +40,7 @@ struct Prepared {
 /// the action is counted here), an alert's prompt.
 Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment);
 
-/// The executing half: runs a runnable request (or answers its refusal), tells the anti-flood
+/// The executing half: runs a runnable request (or answers answer_instead), tells the anti-flood
 /// how it ended, measures the time from its arrival, and logs the one info line.
 Outcome execute(Prepared& prepared, const Executor& executor);
 
