@@ -42,7 +42,8 @@ Answer ask(Session& session, Message action) {
 // Sends `action` and reads until both its Response and the event `wanted` accepts have come,
 // in either order (Asterisk publishes the event from another thread: it may precede the
 // Response), or until probe_event_wait after the Response.
-EventProbe probe_event(Session& session, Message action, const std::function<bool(const Message&, const std::string&)>& wanted) {
+EventProbe probe_event(Session& session, Message action,
+                       const std::function<bool(const Message&, const std::string&)>& wanted) {
   const auto id = session.next_id(step);
   action.add("ActionID", id);
   const auto start = Clock::now();
@@ -54,10 +55,12 @@ EventProbe probe_event(Session& session, Message action, const std::function<boo
   std::optional<Message> response;
   std::optional<Clock::time_point> answered;
   while (!response || !probe.arrived) {
-    const auto deadline = answered ? std::min(*answered + probe_event_wait, session.total_deadline())
-                                   : session.step_deadline();
+    const auto deadline =
+        answered ? std::min(*answered + probe_event_wait, session.total_deadline()) : session.step_deadline();
     auto next = session.await(
-        [&](const Message& m) { return (m.is_response() && m.get_or("ActionID") == id) || (m.is_event() && wanted(m, id)); },
+        [&](const Message& m) {
+          return (m.is_response() && m.get_or("ActionID") == id) || (m.is_event() && wanted(m, id));
+        },
         step, deadline);
     if (!next) {
       if (!response) probe.sent = next.failure();
@@ -79,14 +82,17 @@ EventProbe probe_event(Session& session, Message action, const std::function<boo
 }
 
 Message probe_originate() {
-  return {{"Action", "Originate"}, {"Channel", std::string(probe_channel)}, {"Application", "Wait"},
-          {"Data", "1"},           {"Async", "true"}};
+  return {{"Action", "Originate"},
+          {"Channel", std::string(probe_channel)},
+          {"Application", "Wait"},
+          {"Data", "1"},
+          {"Async", "true"}};
 }
 
 Message probe_originate(const DialplanTarget& target) {
-  return {{"Action", "Originate"},        {"Channel", std::string(probe_channel)},
-          {"Context", target.context},    {"Exten", target.exten},
-          {"Priority", "1"},              {"Async", "true"}};
+  return {{"Action", "Originate"},     {"Channel", std::string(probe_channel)},
+          {"Context", target.context}, {"Exten", target.exten},
+          {"Priority", "1"},           {"Async", "true"}};
 }
 
 void ask_everything(Session& session, const ProbeQuestions& q, ProbeFacts& facts) {
@@ -97,11 +103,11 @@ void ask_everything(Session& session, const ProbeQuestions& q, ProbeFacts& facts
     });
   }
   if (q.dialplan_events) {
-    facts.dialplan_events = probe_event(
-        session, {{"Action", "Setvar"}, {"Variable", std::string(probe_variable)}, {"Value", ""}},
-        [](const Message& m, const std::string&) {
-          return m.get_or("Event") == "VarSet" && m.get_or("Variable") == probe_variable;
-        });
+    facts.dialplan_events =
+        probe_event(session, {{"Action", "Setvar"}, {"Variable", std::string(probe_variable)}, {"Value", ""}},
+                    [](const Message& m, const std::string&) {
+                      return m.get_or("Event") == "VarSet" && m.get_or("Variable") == probe_variable;
+                    });
   }
   facts.core_settings = ask(session, {{"Action", "CoreSettings"}});
   for (const auto& module : q.modules) {
@@ -109,7 +115,8 @@ void ask_everything(Session& session, const ProbeQuestions& q, ProbeFacts& facts
   }
   for (const auto& target : q.extensions) facts.extensions.emplace_back(target, ask(session, probe_originate(target)));
   for (const auto& endpoint : q.pjsip_endpoints) {
-    facts.pjsip_endpoints.emplace_back(endpoint, ask(session, {{"Action", "PJSIPShowEndpoint"}, {"Endpoint", endpoint}}));
+    facts.pjsip_endpoints.emplace_back(endpoint,
+                                       ask(session, {{"Action", "PJSIPShowEndpoint"}, {"Endpoint", endpoint}}));
   }
   for (const auto& peer : q.sip_peers) {
     facts.sip_peers.emplace_back(peer, ask(session, {{"Action", "SIPshowpeer"}, {"Peer", peer}}));

@@ -66,11 +66,11 @@ struct DialplanTarget {
 
 /// What to ask. Every list is asked in its order; empty lists ask nothing.
 struct ProbeQuestions {
-  LoginEvents events = LoginEvents::off;  // the login's Events: what the use needs
-  bool call_events = false;               // the Originate probe's OriginateResponse
-  bool dialplan_events = false;           // the Setvar probe's VarSet
-  std::vector<std::string> modules;       // ModuleCheck, e.g. "res_pjsip_messaging"
-  std::vector<DialplanTarget> extensions; // the Exten form of the Originate probe
+  LoginEvents events = LoginEvents::off;     // the login's Events: what the use needs
+  bool call_events = false;                  // the Originate probe's OriginateResponse
+  bool dialplan_events = false;              // the Setvar probe's VarSet
+  std::vector<std::string> modules;          // ModuleCheck, e.g. "res_pjsip_messaging"
+  std::vector<DialplanTarget> extensions;    // the Exten form of the Originate probe
   std::vector<std::string> pjsip_endpoints;  // PJSIPShowEndpoint
   std::vector<std::string> sip_peers;        // SIPshowpeer
 };
@@ -79,10 +79,10 @@ struct ProbeFacts {
   /// resolve, connect, TLS, banner, challenge or login failed: nothing below was asked.
   std::optional<Failure> open_failure;
   std::chrono::milliseconds open_elapsed{0};  // from the start to the end of the login
-  std::string banner;          // once logged in
-  std::string local_address;   // this host's end of the connection, once connected
-  std::string remote_address;  // the PBX's
-  std::optional<Answer> commands;  // ListCommands
+  std::string banner;                         // once logged in
+  std::string local_address;                  // this host's end of the connection, once connected
+  std::string remote_address;                 // the PBX's
+  std::optional<Answer> commands;             // ListCommands
   std::optional<EventProbe> call_events;
   std::optional<EventProbe> dialplan_events;
   std::optional<Answer> core_settings;
