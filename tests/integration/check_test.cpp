@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/answer.hpp"
+#include "support/http_recorder.hpp"
 #include "support/process.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/sessions.hpp"
@@ -90,6 +91,16 @@ TEST_F(Check, TheLabsEedomusUserPassesEveryNeededCheckAndNoPhoneRings) {
   EXPECT_NE(sent.find("Channel: eecall-check/none\r\n"), std::string::npos) << sent;
   EXPECT_EQ(sent.find("Channel: Local/"), std::string::npos) << "the check dials nothing: " << sent;
   EXPECT_EQ(sent.find("Channel: PJSIP/"), std::string::npos) << sent;
+}
+
+TEST_F(Check, PlainLoginWhenConfigured) {
+  Simulator sim;
+  const auto r = check(sim, as("eedomus", "s3cret", {"--auth", "plain"}));
+  EXPECT_EQ(r.process.exit_code, 0) << r.text();
+  EXPECT_TRUE(r.has(ok_mark + "login: 'eedomus' logged in with a plain login (the secret crossed the network)"))
+      << r.text();
+  EXPECT_NE(sim.received().find("Secret: s3cret\r\n"), std::string::npos);
+  EXPECT_EQ(sim.received().find("Action: Challenge"), std::string::npos);
 }
 
 TEST_F(Check, ReadonlyIsToldTheMissingWriteClass) {
@@ -239,6 +250,24 @@ TEST_F(Check, OverHttpWithTheTokenAndNeverCountedAsAnAction) {
   // The one action of this minute is still there, and it is the only one.
   EXPECT_EQ(run_cgi_get("profile=sim&token=" + token + "&from=100&to=291", env).answer.status, 200);
   EXPECT_EQ(run_cgi_get("profile=sim&token=" + token + "&from=100&to=292", env).answer.status, 429);
+}
+
+TEST_F(Check, NotifyAsksTheBoxsSiteNeverTheUrl) {
+  Simulator sim;
+  HttpRecorder box(200);
+  const Env env = {{"EECALL_NOTIFY_URL", box.base_url() + "/api/set?periph_id=1&value={value}&api_secret=S"},
+                   {"EECALL_NOTIFY_TIMEOUT", "2"}};
+  auto r = check(sim, as("eedomus", "s3cret", {"--check-notify"}), env);
+  EXPECT_EQ(r.process.exit_code, 0) << r.text();
+  EXPECT_TRUE(r.has(ok_mark + "notify: " + box.base_url() + "/ answers (HTTP 200)")) << r.text();
+  EXPECT_EQ(box.requests(), std::vector<std::string>{"GET / HTTP/1.1"}) << "only the site: the URL would set the device";
+  // Asked, but nothing to ask: a cross; not asked: no line at all.
+  r = check(sim, as("eedomus", "s3cret", {"--check-notify"}));
+  EXPECT_EQ(r.process.exit_code, 6) << r.text();
+  EXPECT_TRUE(r.has(fail_mark + "notify: --check-notify, but no notify_url applies")) << r.text();
+  r = check(sim, as("eedomus", "s3cret", {}), env);
+  EXPECT_FALSE(r.has(ok_mark + "notify")) << r.text();
+  EXPECT_EQ(box.requests().size(), 1u);
 }
 
 }  // namespace
