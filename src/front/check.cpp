@@ -3,6 +3,7 @@
 #include "eecall/front/check.hpp"
 
 #include <dirent.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -188,9 +189,13 @@ std::vector<CheckItem> audio_items(const EffectiveSettings& settings, const Acco
   if (facts.core_settings && *facts.core_settings) {
     const auto& r = facts.core_settings->value().response;
     const std::string run_user(r.get_or("CoreRunUser"));
+    const std::string run_group(r.get_or("CoreRunGroup"));
     if (!run_user.empty()) {
+      // Asterisk switches to runuser, and to rungroup when one is set (asterisk.conf).
       asterisk = account_named(run_user);
-      how = "CoreSettings: CoreRunUser " + run_user;
+      const group* g = run_group.empty() ? nullptr : ::getgrnam(run_group.c_str());
+      if (asterisk && g != nullptr) asterisk = account_of(asterisk->uid, g->gr_gid);
+      how = "CoreSettings: CoreRunUser " + run_user + (run_group.empty() ? "" : ", CoreRunGroup " + run_group);
     }
   }
   if (!asterisk && same_host) {

@@ -235,6 +235,20 @@ TEST_F(Check, AudioDirectoryThatAsterisksUserCannotSearch) {
   EXPECT_NE(body.find(" " + dir.path() + " && chmod 2750 " + dir.path() + "\n"), std::string::npos) << body;
 }
 
+TEST_F(Check, AsterisksRunGroupMayBeTheDirectorysGroup) {
+  ::chmod(dir.path().c_str(), 02750);
+  if (::chown(dir.path().c_str(), ::geteuid(), 0) != 0) GTEST_SKIP() << "cannot give the directory group root";
+  Simulator sim({"--run-user", "nobody:root"});
+  const auto path = config_for(sim);
+  Env env = {{"EECALL_CONFIG", path}, {"EECALL_AUDIO_DIR", dir.path()}, {"EECALL_JOBS_DIR", dir.path() + "/jobs"}};
+  const auto run = run_cgi_get("check=1&format=text&profile=sim&token=" + token + "&from=105&say=Fuite&ack=1", env);
+  EXPECT_NE(run.answer.body.find(ok_mark + "audio for asterisk: " + dir.path() +
+                                 " is readable by nobody, the user Asterisk runs as (CoreSettings: CoreRunUser nobody, "
+                                 "CoreRunGroup root)"),
+            std::string::npos)
+      << run.answer.body;
+}
+
 TEST_F(Check, OverHttpWithTheTokenAndNeverCountedAsAnAction) {
   Simulator sim;
   const auto path = config_for(sim, "max_actions_per_minute = 1");
