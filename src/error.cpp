@@ -38,7 +38,7 @@ std::string_view error_name(ErrorCode code) noexcept {
 
 int http_status(ErrorCode code, AnswerKind kind) noexcept {
   if (kind == AnswerKind::job_accepted) return 202;
-  if (kind == AnswerKind::job_state) return 200;
+  if (kind == AnswerKind::job_state || kind == AnswerKind::check) return 200;
   switch (code) {
     case ErrorCode::none: return 200;
     case ErrorCode::missing_parameter:
@@ -92,7 +92,9 @@ std::string_view http_reason(int status) noexcept {
 }
 
 int exit_status(ErrorCode code, AnswerKind kind) noexcept {
-  if (kind != AnswerKind::outcome) return static_cast<int>(ExitStatus::success);
+  if (kind == AnswerKind::job_accepted || kind == AnswerKind::job_state) {
+    return static_cast<int>(ExitStatus::success);
+  }
   if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
   if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
   if (code == ErrorCode::rate_limited) return static_cast<int>(ExitStatus::try_later);

@@ -80,6 +80,15 @@ void request_done(const Request* request, const Outcome& outcome) noexcept {
   }
 }
 
+void check_done(const Request& request, ActionKind use, const Outcome& report) noexcept {
+  try {
+    spdlog::info("check of {} use via {}@{}:{}: {} ({}) in {} ms", action_name(use), request.user, request.host,
+                 request.port, report.ok() ? std::string("ok") : std::string(error_name(report.error)), report.message,
+                 report.elapsed.count());
+  } catch (...) {
+  }
+}
+
 void job_accepted(const Request& request, const std::string& job_id) noexcept {
   try {
     spdlog::info("{}: accepted as background job {}", summary(request), job_id);

@@ -51,4 +51,22 @@ Outcome failed_outcome(const Failure& failure) {
   return outcome;
 }
 
+std::string_view check_status_name(CheckStatus status) noexcept {
+  switch (status) {
+    case CheckStatus::ok: return "ok";
+    case CheckStatus::failed: return "failed";
+    case CheckStatus::unknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view check_status_symbol(CheckStatus status) noexcept {
+  switch (status) {
+    case CheckStatus::ok: return "\xE2\x9C\x94";  // U+2714 HEAVY CHECK MARK, in UTF-8
+    case CheckStatus::failed: return "\xE2\x9C\x98";  // U+2718 HEAVY BALLOT X
+    case CheckStatus::unknown: break;
+  }
+  return "?";
+}
+
 }  // namespace eecall

@@ -68,6 +68,14 @@ struct Fields {
     std::string message;
   };
   std::optional<Notify> notify;
+  struct Check {
+    std::string name;
+    CheckStatus status;
+    bool needed;
+    std::string found;
+    std::string fix;
+  };
+  std::vector<Check> checks;
 };
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -78,7 +86,9 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 Fields fields_of(const Outcome& o) {
   Fields f;
   if (!o.pending()) f.result = o.ok() ? 1 : 0;
-  f.action = o.action ? std::string(action_name(*o.action)) : std::string();
+  f.action = o.answer == AnswerKind::check ? std::string("check")
+             : o.action                      ? std::string(action_name(*o.action))
+                                             : std::string();
   f.error = o.ok() ? std::string() : std::string(error_name(o.error));
   f.message = printable(o.message);
   f.subject_name = is_bad_input(o.error) ? "parameter" : "step";
@@ -94,6 +104,9 @@ Fields fields_of(const Outcome& o) {
   for (const auto& a : o.attempts) {
     f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
                           seconds_text(a.elapsed), printable(a.detail)});
+  }
+  for (const auto& c : o.checks) {
+    f.checks.push_back({printable(c.name), c.status, c.needed, printable(c.found), printable(c.fix)});
   }
   if (o.job) {
     f.job = printable(o.job->id);
@@ -171,6 +184,19 @@ std::string render_xml(const Outcome& outcome) {
     if (!f.notify->message.empty()) notify.push_back(pt::ptree::value_type("message", pt::ptree(f.notify->message)));
     answer.push_back(pt::ptree::value_type("notify", std::move(notify)));
   }
+  if (!f.checks.empty()) {
+    pt::ptree checks;
+    for (const auto& c : f.checks) {
+      pt::ptree check;
+      check.push_back(pt::ptree::value_type("name", pt::ptree(c.name)));
+      check.push_back(pt::ptree::value_type("status", pt::ptree(std::string(check_status_name(c.status)))));
+      check.push_back(pt::ptree::value_type("needed", pt::ptree(c.needed ? "1" : "0")));
+      check.push_back(pt::ptree::value_type("found", pt::ptree(c.found)));
+      if (!c.fix.empty()) check.push_back(pt::ptree::value_type("fix", pt::ptree(c.fix)));
+      checks.push_back(pt::ptree::value_type("check", std::move(check)));
+    }
+    answer.push_back(pt::ptree::value_type("checks", std::move(checks)));
+  }
   element("elapsed_ms", std::to_string(f.elapsed_ms));
   pt::ptree document;
   document.push_back(pt::ptree::value_type("eecall", std::move(answer)));
@@ -226,9 +252,40 @@ std::string render_json(const Outcome& outcome) {
     if (f.notify->http_status) notify["http_status"] = *f.notify->http_status;
     if (!f.notify->message.empty()) notify["message"] = f.notify->message;
   }
+  if (!f.checks.empty()) {
+    auto& checks = j["checks"] = nlohmann::ordered_json::array();
+    for (const auto& c : f.checks) {
+      nlohmann::ordered_json check;
+      check["name"] = c.name;
+      check["status"] = std::string(check_status_name(c.status));
+      check["needed"] = c.needed ? 1 : 0;  // a number, like result
+      check["found"] = c.found;
+      if (!c.fix.empty()) check["fix"] = c.fix;
+      checks.push_back(std::move(check));
+    }
+  }
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }
+
+namespace {
+
+// A check's report: one line per check (its symbol, name and what was found), the fix (or how
+// it could be known) under each one that is not ✔, then the usual one-line verdict.
+std::string check_lines(const Fields& f) {
+  std::string out;
+  for (const auto& c : f.checks) {
+    out += std::string(check_status_symbol(c.status)) + " " + c.name;
+    if (!c.needed && c.status != CheckStatus::ok) out += " (not needed here)";
+    out += ": " + c.found + "\n";
+    if (!c.fix.empty() && c.status != CheckStatus::ok) {
+      out += std::string(c.status == CheckStatus::failed ? "    fix: " : "    to know: ") + c.fix + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string render_text(const Outcome& outcome) {
   const auto f = fields_of(outcome);
@@ -255,7 +312,7 @@ std::string render_text(const Outcome& outcome) {
   }
   if (f.notify) line += "; notify " + f.notify->state;
   line += " [" + std::to_string(f.elapsed_ms) + " ms]\n";
-  return line;
+  return check_lines(f) + line;
 }
 
 std::string render(const Outcome& outcome, Format format) {

@@ -44,13 +44,15 @@ enum class ErrorCode {
 std::string_view error_name(ErrorCode code) noexcept;
 
 /// What an answer is about: the request's own outcome; a background job just accepted (202,
-/// exit 0); or a job's state (200, exit 0: the job's own result and error are in the body).
-enum class AnswerKind { outcome, job_accepted, job_state };
+/// exit 0); a job's state (200, exit 0: the job's own result and error are in the body); or
+/// the report of `--check` / `check=1` (200: the report was made; the exit status is the one
+/// of its error, the first needed check that did not pass).
+enum class AnswerKind { outcome, job_accepted, job_state, check };
 
 /// 200 success, 400 bad request, 403 forbidden by policy, 404 unknown job, 405 method not
 /// allowed, 409 cancelled, 429 too many actions, 502 PBX refused or failed, 503 too many jobs,
 /// 504 timeout, 500 ours (a bug or the configuration). A job answer (`kind`) is 202 or 200
-/// whatever the job's code.
+/// whatever the job's code, a check's report 200 whatever it found.
 int http_status(ErrorCode code, AnswerKind kind = AnswerKind::outcome) noexcept;
 
 /// The reason phrase for an HTTP status used by http_status() ("Bad Gateway", ...).
@@ -73,6 +75,9 @@ enum class ExitStatus : int {
   config_error = 6, // configuration file or EECALL_* setting unusable
   try_later = 7,    // nothing was done, try again later: max_actions_per_minute reached
                     // (rate_limited) or max_jobs background jobs already running (busy_jobs)
+  // --check: 0 when every check needed for the use passed; else the status of the first
+  // needed check that did not (3 the PBX's side, 4 a timeout, 5 a number or host the policy
+  // refuses, 6 eecall's own side).
 };
 
 }  // namespace eecall

@@ -19,6 +19,9 @@ void to_job_log(const std::string& job_id, const std::string& file) noexcept;
 /// The one info line per request: what was asked (never the secret), outcome, time.
 void request_done(const Request* request, const Outcome& outcome) noexcept;
 
+/// The one info line of a check (`--check`, `check=1`): the PBX, the use checked, the verdict.
+void check_done(const Request& request, ActionKind use, const Outcome& report) noexcept;
+
 /// The line of a request that became a background job.
 void job_accepted(const Request& request, const std::string& job_id) noexcept;
 

@@ -62,6 +62,21 @@ struct JobInfo {
   std::optional<NotifyReport> notify;
 };
 
+/// One line of a check's report (`--check`, `check=1`): ✔ it is fine, ✘ it is not, ? it
+/// could not be known (usually: the AMI user lacks the right that would let eecall ask).
+enum class CheckStatus { ok, failed, unknown };
+std::string_view check_status_name(CheckStatus status) noexcept;    // "ok", "failed", "unknown"
+std::string_view check_status_symbol(CheckStatus status) noexcept;  // "✔", "✘", "?"
+
+struct CheckItem {
+  std::string name;  // "login", "dialplan 291", "phone 100", ...
+  CheckStatus status = CheckStatus::unknown;
+  std::string found;  // what was found, one sentence
+  std::string fix;    // ✘: how to fix it; ?: how it could be known (the right, the command)
+  bool needed = true;  // needed for the use checked: anything but ✔ fails the check
+  ErrorCode error = ErrorCode::none;  // the answer's error when this is the first needed miss
+};
+
 struct Outcome {
   std::optional<ActionKind> action;  // unknown when the request itself was unusable
   ErrorCode error = ErrorCode::none;
@@ -85,6 +100,8 @@ struct Outcome {
   // Background jobs: the 202 that accepted one, or a job's state (status and exit: error.hpp).
   AnswerKind answer = AnswerKind::outcome;
   std::optional<JobInfo> job;
+  // A check's report (answer == AnswerKind::check), in order.
+  std::vector<CheckItem> checks;
 
   [[nodiscard]] bool ok() const noexcept { return error == ErrorCode::none; }
   /// A job's state while it has no result yet (queued or running).

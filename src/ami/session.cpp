@@ -243,6 +243,13 @@ class Connection {
 
   [[nodiscard]] bool closed() const { return !socket_.is_open(); }
 
+  /// An end of the connection as an address string; empty when not connected.
+  [[nodiscard]] std::string address(bool local) const {
+    boost::system::error_code ec;
+    const auto end = local ? socket_.local_endpoint(ec) : socket_.remote_endpoint(ec);
+    return ec ? std::string() : end.address().to_string();
+  }
+
   void close() {
     tls_.reset();
     boost::system::error_code ignored;
@@ -448,6 +455,9 @@ struct Session::Impl {
   Connection connection;
   ActionIdSource& ids;
   bool logged_in = false;
+  std::string banner;
+  std::string local_address;  // kept once connected: the socket may be closed later
+  std::string remote_address;
 };
 
 Session::Session(const ClientSettings& settings, Clock::time_point total_deadline, ActionIdSource& ids)
@@ -458,6 +468,9 @@ Session::~Session() { impl_->connection.close(); }
 Clock::time_point Session::step_deadline() const { return impl_->connection.step_deadline(); }
 Clock::time_point Session::total_deadline() const { return impl_->connection.total_deadline(); }
 std::string Session::next_id(std::string_view step) { return impl_->ids(step); }
+std::string Session::banner() const { return impl_->logged_in ? impl_->banner : std::string(); }
+std::string Session::local_address() const { return impl_->local_address; }
+std::string Session::remote_address() const { return impl_->remote_address; }
 
 std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events) {
   auto& c = impl_->connection;
@@ -477,6 +490,8 @@ std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& r
   }
 
   if (auto failed = c.connect(addresses, endpoint.port)) return failed;
+  impl_->local_address = c.address(true);
+  impl_->remote_address = c.address(false);
   if (settings.tls) {
     if (auto failed = c.start_tls(endpoint.host, endpoint.port)) return failed;
   }
@@ -527,6 +542,7 @@ std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& r
                          redacted(reply.value()));
   }
   impl_->logged_in = true;
+  impl_->banner = banner.value();
   return std::nullopt;
 }
 

@@ -98,7 +98,8 @@ bool method_acts(std::string_view method) { return method == "GET" || method == 
 
 bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").has_value(); }
 
-int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor) {
+int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor,
+            const Prober& prober) {
   Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
   const auto method = lookup(env, "REQUEST_METHOD").value_or("");
   auto answer_refusal = [&](ErrorCode code, std::string message, std::string subject) {
@@ -154,7 +155,8 @@ int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const E
     Incoming incoming;
     incoming.params = std::move(params);
     incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
-    write_answer(out, serve(incoming, config.value(), environment_values(env), executor), format);
+    incoming.over_http = true;
+    write_answer(out, serve(incoming, config.value(), environment_values(env), executor, prober), format);
   } catch (const std::exception& e) {
     return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
   }

@@ -74,6 +74,20 @@ BACKGROUND (background=1, --background; docs/background.md)
   the request's own answer. cancel=1 (--cancel) stops it and hangs up its call.
   When it ends, the admin's notify_url (never a request's) is fetched with GET.
 
+CHECK (--check, check=1; docs/troubleshooting.md)
+  Checks what the same request would need instead of acting: the configuration,
+  the allow lists, the PBX (connection, login, the AMI user's write and read
+  classes, Asterisk's version and modules, that from and to exist in the
+  dialplan, the phones' contacts), the audio and jobs directories. The PBX and,
+  optionally, --from/--to (a call; --wait: its events too), --drv with --to (a
+  message) or --say/--play with --from (an alert) say what is checked. One line
+  per check: a check mark (fine), a cross (wrong: the fix is under it) or ?
+  (could not be known: how to know is under it). It logs in once and places no
+  call: its probes are an Originate of eecall-check/none, a channel no driver
+  has, and a Setvar of the global EECALL_CHECK. --check-notify also asks
+  whether notify_url's site answers. As CGI, check=1 needs the configuration's
+  token; it is not counted by max_actions_per_minute.
+
 ENVIRONMENT
   EECALL_SECRET   AMI secret when --secret is not given (keeps it out of 'ps').
   EECALL_TIMEOUT  total deadline in seconds (0.1-120, default 10).
@@ -135,6 +149,9 @@ EXIT STATUS
   7 try again later: rate limited (max_actions_per_minute reached) or max_jobs
     background jobs already running (busy_jobs); nothing was done
   --background and --job exit 0 once the job was accepted or its state read.
+  --check exits 0 when every check the use needs passed, else with the status of
+  the first that did not: 3 the PBX, 4 a timeout, 5 the allow lists, 6 eecall's
+  own side (configuration, audio directory, speech module, notify).
 
 EXAMPLES
   Ring phone 100, then connect it to extension 291:
@@ -151,6 +168,8 @@ EXAMPLES
   The same in the background, then its state:
     eecall --profile home --from 100,101 --say "Fuite d'eau" --ack 1 --background
     eecall --format text --job 5d41402abc4b2a76b9719d911017c592
+  Check that profile home can ring 100 and connect it to 291, and how to fix what cannot:
+    eecall --check --profile home --from 100 --to 291
   Text message to SIP phone 100, answer as one line:
     eecall --format text --ip pbx.example --user eedomus --to 100 \
            --drv sip --msg 'Alerte débordement cuve'
@@ -185,7 +204,7 @@ void set_param(Params& params, const std::string& name, const std::string& value
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const Environment& env, std::ostream& out,
-            std::ostream& err, const Executor& executor) {
+            std::ostream& err, const Executor& executor, const Prober& prober) {
   CLI::App app{description, "eecall"};
   app.footer(footer);
   app.get_formatter()->column_width(28);
@@ -219,6 +238,10 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--job", "job", "the state of background job ID (with --cancel: stop it first)");
   app.add_flag_callback("--cancel", [&given] { given["cancel"] = "1"; },
                         "with --job: stop the job (its call is hung up)");
+  app.add_flag_callback("--check", [&given] { given["check"] = "1"; },
+                        "check the set-up instead of acting: one line per check, the fix under each one that fails");
+  app.add_flag_callback("--check-notify", [&given] { given["check"] = given["check_notify"] = "1"; },
+                        "--check, and also ask notify_url's site whether it answers");
 
   std::string format_name = "xml";
   std::string timeout, context, channel, auth, ca_file, config_path;
@@ -256,6 +279,8 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
     if (in_query != params.end()) {
       format_name = in_query->second;
       format_source = "format";
+    } else if (given.contains("check") || wants_check(params)) {
+      format_name = "text";  // a check's report is for a person first: one line per check
     }
   }
   auto format = parse_format(format_name);
@@ -284,6 +309,11 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   }
 
   auto config = load_config_for(env, config_path.empty() ? std::nullopt : std::optional(config_path));
+  if (!config && (given.contains("check") || wants_check(params))) {  // the report says what is wrong with the file
+    const auto report = check_report_for_config_failure(config.failure());
+    out << render(report, *format);
+    return exit_status(report.error, report.answer);
+  }
   if (!config) {
     Outcome o;
     o.error = ErrorCode::config_error;
@@ -303,7 +333,7 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
 
   incoming.params = std::move(params);
   incoming.limits.max_alert_wait_seconds = cli_max_alert_wait_seconds;  // no web server to outwait
-  const auto outcome = serve(incoming, config.value(), environment_values(env), executor);
+  const auto outcome = serve(incoming, config.value(), environment_values(env), executor, prober);
   out << render(outcome, *format);
   out.flush();
   return exit_status(outcome.error, outcome.answer);

@@ -112,24 +112,25 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
   return resolved;
 }
 
+std::optional<Failure> check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
+                                          const char* setting) {
+  if (matches(pattern, value)) return std::nullopt;
+  return forbidden(std::string(param) + " '" + value + "' is not allowed on this server (" + setting + ")", param);
+}
+
 std::optional<Failure> check_allowed(const Request& request, const Policy& policy) {
-  const auto refuse_unless = [](const std::string& pattern, const std::string& phone, const char* param,
-                                const char* setting) -> std::optional<Failure> {
-    if (matches(pattern, phone)) return std::nullopt;
-    return forbidden(std::string(param) + " '" + phone + "' is not allowed on this server (" + setting + ")", param);
-  };
   switch (request.action) {
     case ActionKind::call:
-      if (auto refused = refuse_unless(policy.allow_from, request.from, "from", "allow_from")) return refused;
-      return refuse_unless(policy.allow_to, request.to, "to", "allow_to");
+      if (auto refused = check_allowed_value(policy.allow_from, request.from, "from", "allow_from")) return refused;
+      return check_allowed_value(policy.allow_to, request.to, "to", "allow_to");
     case ActionKind::alert:  // every phone of the list
       for (const auto& phone : request.phones) {
-        if (auto refused = refuse_unless(policy.allow_from, phone, "from", "allow_from")) return refused;
+        if (auto refused = check_allowed_value(policy.allow_from, phone, "from", "allow_from")) return refused;
       }
       return std::nullopt;
     case ActionKind::message:  // every recipient (a Request built by hand may only have `to`)
       for (const auto& phone : request.phones.empty() ? std::vector<std::string>{request.to} : request.phones) {
-        if (auto refused = refuse_unless(policy.allow_to, phone, "to", "allow_to")) return refused;
+        if (auto refused = check_allowed_value(policy.allow_to, phone, "to", "allow_to")) return refused;
       }
       return std::nullopt;
   }

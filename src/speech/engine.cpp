@@ -22,12 +22,7 @@ constexpr ModuleSpec speech_module{"eecall-speech.so",
                                    ErrorCode::speech_failed,
                                    "speech"};
 
-}  // namespace
-
-std::string_view engine_version() { return EECALL_SPEECH_LIBRARIES "; " EECALL_SPEECH_FORMAT; }
-
-std::optional<Failure> synthesize_with_module(const std::string& module, std::string_view text,
-                                              std::string_view voice, int fd) {
+Result<const eecall_speech_api*> loaded_api(const std::string& module) {
   auto loaded = load_module<eecall_speech_api>(speech_module, module);
   if (!loaded) return loaded.failure();
   const eecall_speech_api* api = loaded.value();
@@ -38,6 +33,26 @@ std::optional<Failure> synthesize_with_module(const std::string& module, std::st
                               ") than this eecall (" + std::string(engine_version()) +
                               "): reinstall eecall");
   }
+  return api;
+}
+
+}  // namespace
+
+std::string_view engine_version() { return EECALL_SPEECH_LIBRARIES "; " EECALL_SPEECH_FORMAT; }
+
+Result<std::string> load_speech_module(const std::string& module) {
+  auto entry = open_module(speech_module, module);  // the file it comes from
+  if (!entry) return entry.failure();
+  auto api = loaded_api(entry.value().path);
+  if (!api) return api.failure();
+  return entry.value().path;
+}
+
+std::optional<Failure> synthesize_with_module(const std::string& module, std::string_view text,
+                                              std::string_view voice, int fd) {
+  auto loaded = loaded_api(module);
+  if (!loaded) return loaded.failure();
+  const eecall_speech_api* api = loaded.value();
   const std::string text_z(text);
   const std::string voice_z(voice);
   std::array<char, 512> error{};

@@ -28,8 +28,17 @@ the lab's manager.conf exist:
 
 Actions: Login (Secret or AuthType MD5 + Key after Challenge), Challenge, Ping, Logoff,
 Events (EventMask), Originate (write originate), MessageSend (write message), Hangup (write
-system or call). Command answers "Permission denied" without write command; any other action
-is an unknown command.
+system or call), and what eecall --check asks (tests/data/k*): ListCommands (the actions
+below that the user's write classes allow, with the lab's synopses), CoreSettings (write
+system or reporting: Asterisk 20.20.1, AMI 9.0.0, no system name, CoreRunUser and
+CoreRunGroup from --run-user), ModuleCheck (write system: the lab's 93 modules are loaded,
+but those of --unload), PJSIPShowEndpoint (write system: the lab's endpoints 100-108 with
+some of Asterisk's headers; 103 has no contact, 102's is Unreachable, the others'
+NonQualified), SIPshowpeer (write system or reporting: peers 100 and 101, Unmonitored),
+Setvar (write call: a global variable, then VarSet with Channel: none, class dialplan; on a
+live channel only acknowledged). Command answers "Permission denied" without write command;
+any other action is an unknown command, and so are PJSIPShowEndpoint without res_pjsip and
+SIPshowpeer without chan_sip (--unload).
 
 Events: an event goes to a session when both its event mask (Login's Events: off/no/false/0:
 none; absent or on/yes/true: all; digits: a bit mask; else a class list such as
@@ -145,7 +154,9 @@ fewer events (no NewCallerid, NewConnectedLine, DeviceStateChange, LocalBridge, 
 HangupRequest, SoftHangupRequest, and VarSet only for READSTATUS, Read's variable and
 PLAYBACKSTATUS); events of one moment come in one fixed order, where Asterisk's threads
 vary it; every channel is ulaw; phones take any number of calls at once; only Read and
-Playback are applications; Read's option i and Playback's say/mix are ignored.
+Playback are applications; Read's option i and Playback's say/mix are ignored;
+PJSIPShowEndpoint and SIPshowpeer send some of Asterisk's headers, and the device state never
+changes; CoreSettings has an empty SystemName; Setvar keeps no channel variables.
 )";
 
 const std::map<std::string, Outcome> outcomes{
@@ -265,6 +276,12 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_flag("--broadcast-events", options.broadcast_events,
                "send call events to every logged-in connection (as Asterisk does), not only "
                "to the one that originated");
+  app.add_option("--unload", options.unloaded,
+                 "MODULE (e.g. app_read): as if it were not loaded: ModuleCheck says so, its actions are unknown; "
+                 "repeatable");
+  std::string run_user;
+  app.add_option("--run-user", run_user, "USER[:GROUP]: CoreSettings' CoreRunUser and CoreRunGroup (default: empty, "
+                                         "as the lab's Asterisk running as root)");
   app.add_option("--max-seconds", max_seconds, "exit by itself after N seconds; 0 = never")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -304,6 +321,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   options.key_delay = std::chrono::milliseconds(key_delay);
   options.drip = std::chrono::milliseconds(drip);
   options.max_seconds = std::chrono::seconds(max_seconds);
+  const auto colon = run_user.find(':');
+  options.run_user = run_user.substr(0, colon);
+  options.run_group = colon == std::string::npos ? std::string() : run_user.substr(colon + 1);
   return options;
 }
 

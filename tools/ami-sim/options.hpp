@@ -58,6 +58,10 @@ struct Options {
   std::string tls_cert;  // PEM certificate chain; with tls_key: serve TLS only
   std::string tls_key;
   bool broadcast_events = false;  // call events to every connection, as Asterisk does
+  /// Modules that are not loaded (--unload): ModuleCheck says so, their actions are unknown.
+  std::vector<std::string> unloaded;
+  std::string run_user;   // CoreSettings' CoreRunUser (--run-user); empty as in the lab
+  std::string run_group;  // CoreRunGroup
   std::chrono::seconds max_seconds{0};  // 0: run until SIGTERM/SIGINT
 };
 

@@ -14,6 +14,7 @@ namespace flag {
 inline constexpr ClassMask system = 1 << 0;
 inline constexpr ClassMask call = 1 << 1;
 inline constexpr ClassMask command = 1 << 4;
+inline constexpr ClassMask reporting = 1 << 9;
 inline constexpr ClassMask dtmf = 1 << 8;
 inline constexpr ClassMask dialplan = 1 << 11;
 inline constexpr ClassMask originate = 1 << 12;

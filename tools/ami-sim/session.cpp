@@ -5,36 +5,51 @@
 #include <random>
 
 #include "eecall/text.hpp"
+#include "inventory.hpp"
 #include "replies.hpp"
 
 namespace eecall::sim {
 
 namespace {
 
-enum class Kind { login, logoff, challenge, ping, events, originate, message_send, hangup, not_simulated };
+enum class Kind {
+  login, logoff, challenge, ping, events, originate, message_send, hangup, list_commands, core_settings,
+  module_check, pjsip_show_endpoint, sip_show_peer, setvar, not_simulated
+};
 
 struct ActionEntry {
   std::string_view name;
   ClassMask authority;  // write class needed; 0 = anyone logged in
   Kind kind;
+  std::string_view synopsis;  // as ListCommands shows it (k8)
+  std::string_view module;    // the module that registers it; empty: the core
 };
 
-// The actions this simulator knows, with their registration authority in Asterisk 20.
-constexpr std::array<ActionEntry, 9> actions{{
-    {"Login", 0, Kind::login},
-    {"Logoff", 0, Kind::logoff},
-    {"Challenge", 0, Kind::challenge},
-    {"Ping", 0, Kind::ping},
-    {"Events", 0, Kind::events},
-    {"Originate", flag::originate, Kind::originate},
-    {"MessageSend", flag::message, Kind::message_send},
-    {"Hangup", flag::system | flag::call, Kind::hangup},
-    {"Command", flag::command, Kind::not_simulated},
+// The actions this simulator knows, with their registration authority and synopsis in the lab's
+// Asterisk 20, in ListCommands' order (case-insensitive by name).
+constexpr std::array<ActionEntry, 15> actions{{
+    {"Challenge", 0, Kind::challenge, "Generate Challenge for MD5 Auth.", ""},
+    {"Command", flag::command, Kind::not_simulated, "Execute Asterisk CLI Command.", ""},
+    {"CoreSettings", flag::system | flag::reporting, Kind::core_settings, "Show PBX core settings (version etc).", ""},
+    {"Events", 0, Kind::events, "Control Event Flow.", ""},
+    {"Hangup", flag::system | flag::call, Kind::hangup, "Hangup channel.", ""},
+    {"ListCommands", 0, Kind::list_commands, "List available manager commands.", ""},
+    {"Login", 0, Kind::login, "Login Manager.", ""},
+    {"Logoff", 0, Kind::logoff, "Logoff Manager.", ""},
+    {"MessageSend", flag::message, Kind::message_send, "Send an out of call message to an endpoint.", ""},
+    {"ModuleCheck", flag::system, Kind::module_check, "Check if module is loaded.", ""},
+    {"Originate", flag::originate, Kind::originate, "Originate a call.", ""},
+    {"Ping", 0, Kind::ping, "Keepalive command.", ""},
+    {"PJSIPShowEndpoint", flag::system, Kind::pjsip_show_endpoint, "Detail listing of an endpoint and its objects.",
+     "res_pjsip"},
+    {"Setvar", flag::call, Kind::setvar, "Sets a channel variable or function value.", ""},
+    {"SIPshowpeer", flag::system | flag::reporting, Kind::sip_show_peer, "show SIP peer (text format).", "chan_sip"},
 }};
 
-const ActionEntry* find_action(std::string_view name) {
+// An action of a module that --unload unloaded is unknown, as Asterisk unregisters it.
+const ActionEntry* find_action(std::string_view name, const Options& options) {
   for (const auto& a : actions) {
-    if (text::iequals(a.name, name)) return &a;
+    if (text::iequals(a.name, name)) return a.module.empty() || module_loaded(a.module, options) ? &a : nullptr;
   }
   return nullptr;
 }
@@ -172,6 +187,17 @@ void deliver(World& world, const std::weak_ptr<Session>& origin, const ami::Mess
   }
 }
 
+// action_listcommands(): the actions the user's write classes allow (or that need none).
+void Session::list_commands(const ami::Message& request) {
+  auto out = start_reply(request, "Success");
+  const ClassMask write = user_ != nullptr ? user_->write : 0;
+  for (const auto& a : actions) {
+    if ((a.authority != 0 && (write & a.authority) == 0) || find_action(a.name, world_.options) == nullptr) continue;
+    out.add(std::string(a.name), std::string(a.synopsis) + "  (Priv: " + authority_to_str(a.authority) + ")");
+  }
+  send(out);
+}
+
 awaitable<bool> Session::handle(const Request& request) {
   const Fault fault = world_.options.fault;
   if (fault == Fault::no_banner || fault == Fault::garbage || stalled_) co_return true;
@@ -209,7 +235,7 @@ awaitable<bool> Session::process(const ami::Message& request) {
     send(reply(request, "Error", "Permission denied"));
     co_return true;
   }
-  const ActionEntry* entry = find_action(action);
+  const ActionEntry* entry = find_action(action, world_.options);
   if (entry == nullptr) {
     std::string unknown = "Invalid/unknown command: " + std::string(action) +
                           ". Use Action: ListCommands to show available commands.";
@@ -246,6 +272,24 @@ awaitable<bool> Session::process(const ami::Message& request) {
       break;
     case Kind::hangup:
       hangup(request);
+      break;
+    case Kind::list_commands:
+      list_commands(request);
+      break;
+    case Kind::core_settings:
+      core_settings(request);
+      break;
+    case Kind::module_check:
+      module_check(request);
+      break;
+    case Kind::pjsip_show_endpoint:
+      pjsip_show_endpoint(request);
+      break;
+    case Kind::sip_show_peer:
+      sip_show_peer(request);
+      break;
+    case Kind::setvar:
+      setvar(request);
       break;
     case Kind::not_simulated:
       send(reply(request, "Error", "Not simulated by eecall-ami-sim"));

@@ -44,6 +44,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void message_send(const ami::Message& request);
   void hangup(const ami::Message& request);
   void hangup_matching(const ami::Message& request, std::string_view regex, int cause);
+  // What `eecall --check` asks (session_check.cpp; tests/data/k*).
+  void list_commands(const ami::Message& request);
+  void core_settings(const ami::Message& request);
+  void module_check(const ami::Message& request);
+  void pjsip_show_endpoint(const ami::Message& request);
+  void sip_show_peer(const ami::Message& request);
+  void setvar(const ami::Message& request);
 
   void send(const ami::Message& message);
   /// --fault flood / endless-line, in place of the answer to `request`.

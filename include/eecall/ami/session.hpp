@@ -75,6 +75,14 @@ class Session {
   /// Logoff, waiting at most settings.logoff_timeout for the Goodbye; then closes.
   void logoff();
 
+  /// The server's first line (`Asterisk Call Manager/9.0.0`), once the login succeeded; empty
+  /// before (a stranger's words never reach an answer).
+  [[nodiscard]] std::string banner() const;
+  /// The connection's two ends as "address" strings once connected (empty before): the
+  /// address this host reaches the PBX from is what the PBX's `permit` must hold.
+  [[nodiscard]] std::string local_address() const;
+  [[nodiscard]] std::string remote_address() const;
+
   /// Now + settings.step_timeout, capped by the total deadline.
   [[nodiscard]] Clock::time_point step_deadline() const;
   [[nodiscard]] Clock::time_point total_deadline() const;

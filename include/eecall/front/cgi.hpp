@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 
+#include "eecall/front/check.hpp"
 #include "eecall/front/environment.hpp"
 #include "eecall/front/handle.hpp"
 
@@ -16,9 +17,10 @@ inline constexpr const char* allowed_methods = "GET, POST";
 
 /// Handles one CGI request. Always writes a complete answer; returns 0. Any method but GET and
 /// POST is answered 405 method_not_allowed (headers only for HEAD) before the configuration is
-/// read; a rate-limited request gets a Retry-After header.
+/// read; a rate-limited request gets a Retry-After header. check=1 (the report of check.hpp)
+/// is answered only when the configuration sets a token and the request gives it (403 else).
 int run_cgi(const Environment& env, std::istream& in, std::ostream& out,
-            const Executor& executor = network_executor());
+            const Executor& executor = network_executor(), const Prober& prober = network_prober());
 
 /// Largest POST body read; a longer one is refused with 400 (nothing legitimate is larger).
 inline constexpr std::size_t max_post_bytes = 16 * 1024;

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "eecall/front/check.hpp"
 #include "eecall/front/handle.hpp"
 #include "eecall/front/job_store.hpp"
 
@@ -22,10 +23,11 @@ struct JobParams {
 };
 Result<JobParams> job_params(const Params& params);
 
-/// Every request of both front ends: a job's state (job=ID, after stopping it with cancel=1),
-/// a request to run in the background (background=1), or one to run now (handle()).
+/// Every request of both front ends: a check (check=1: check.hpp), a job's state (job=ID,
+/// after stopping it with cancel=1), a request to run in the background (background=1), or one
+/// to run now (handle()).
 Outcome serve(const Incoming& incoming, const Config& config, const SettingValues& environment,
-              const Executor& executor);
+              const Executor& executor, const Prober& prober = network_prober());
 
 /// A job's own work, in the job's process: its state `running` with this process's id, the
 /// request executed with each step of its calls written as the state's detail and `cancel_fd`

@@ -17,6 +17,7 @@ struct Incoming {
   std::string bearer_token;  // from `Authorization: Bearer ...` (CGI), else empty
   SettingValues overrides;   // command-line options (already checked), applied last
   RequestLimits limits;      // what this front end tolerates (the command line waits longer)
+  bool over_http = false;    // the CGI front end: a check=1 needs the configuration's token
 };
 
 /// The request with its profile merged in, and the settings that apply to it.
@@ -40,6 +41,9 @@ Result<EffectiveSettings> general_settings(const Incoming& incoming, const Confi
 
 /// allow_from (calls) and allow_to (calls and messages), matched against the whole value.
 std::optional<Failure> check_allowed(const Request& request, const Policy& policy);
+/// One value against one of them: forbidden naming `param` and `setting` when it does not match.
+std::optional<Failure> check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
+                                          const char* setting);
 
 /// allow_hosts, for a request whose PBX the URL (or --ip) named; a profile's host is the admin's
 /// own choice and is not checked. Nothing is resolved: a name matches only a listed name.

@@ -15,6 +15,11 @@ namespace eecall::speech {
 /// must report the same (a module from another build is refused).
 std::string_view engine_version();
 
+/// Loads eecall-speech.so (`module`, or when empty the default places) and checks that it is
+/// this eecall's, without synthesizing anything: its path, or the failure synthesize_with_module
+/// would give (speech_failed "speech", naming the files tried).
+Result<std::string> load_speech_module(const std::string& module);
+
 /// Synthesizes through eecall-speech.so (`module`, or when empty the default places), loaded
 /// now. Failures: invalid_parameter "lang" for a voice espeak-ng does not have; speech_failed
 /// "speech" for a missing or mismatched module (naming the files tried) or a failed synthesis.
