@@ -3,7 +3,7 @@
 // module only when a prompt is not cached yet (include/eecall/speech/module_abi.h says why).
 //
 // espeak-ng speaks at 22050 Hz; Asterisk plays a .wav only at 8000 Hz (a 22050 or 16000 Hz .wav
-// is refused: "Unexpected frequency mismatch", /work/shared/ami-transcripts h8d, h8i), so the
+// is refused: "Unexpected frequency mismatch", shared/ami-transcripts h8d, h8i), so the
 // samples are resampled to 8000 Hz and written as WAV, mono, 16-bit (h8a plays it).
 //
 // C-style code without exceptions (malloc, no containers): it needs no C++ runtime, and

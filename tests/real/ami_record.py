@@ -17,7 +17,7 @@ Usage (the lab of tests/real, or any Asterisk on loopback):
   build/eecall --ip 127.0.0.1 --port PORT --user eedomus --secret s3cret --from 100 --to 291 --wait 15
 
 It exits after --connections connections (default 1) are over, or after --max-seconds
-(default 600). `/work/shared/ami-transcripts/unescape.py FILE C|S` gives back the raw bytes of
+(default 600). `shared/ami-transcripts/unescape.py FILE C|S` gives back the raw bytes of
 one direction; tests/real/test_record.py checks that round trip. Python 3 standard library only.
 """
 

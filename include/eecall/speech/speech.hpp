@@ -1,7 +1,7 @@
 // Text to speech for spoken alerts: a text and a voice become an audio file Asterisk plays.
 //
 // prepare() gives the path to hand to Playback/Read (absolute, without extension, as Asterisk
-// wants it: /work/shared/ami-transcripts h8g). The audio is a WAV file, 8000 Hz, mono, 16-bit
+// wants it: shared/ami-transcripts h8g). The audio is a WAV file, 8000 Hz, mono, 16-bit
 // (the only .wav rate Asterisk plays, h8a/h8d/h8i), in a cache directory: named by a hash of
 // (engine, voice, text), written atomically, reused when the same text comes again, and kept
 // under a size bound by removing the least recently used files. Only a text that is not cached
