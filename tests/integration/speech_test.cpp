@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "eecall/speech/speech.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::speech {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::ScratchDir;
 
 // What a WAV file holds, read here by hand (not with the code under test).
 struct Wav {
@@ -76,21 +78,15 @@ Wav read_wav(const std::string& path) {
 class Speech : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "eecall-speech-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir = pattern;
     settings.audio_dir = dir.string();
     settings.module = EECALL_SPEECH_MODULE;  // a test program does not sit next to the module
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
   }
   std::size_t files() const {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
   }
 
-  fs::path dir;
+  ScratchDir scratch{"speech"};
+  fs::path dir = scratch.path();
   Settings settings;
 };
 

@@ -8,16 +8,27 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "eecall/text.hpp"
+
 namespace eecall::test {
 
 ScratchDir::ScratchDir(std::string_view name) {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / ("eecall-" + std::string(name) + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
+  // mkdtemp's random letters are mixed case, and a directory used as audio_dir that happens to
+  // contain "DB" or "FILE" is rightly refused (Asterisk would refuse the Originate): draw again.
+  for (;;) {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("eecall-" + std::string(name) + "-XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
+    }
+    if (text::originate_blacklisted_word(pattern)) {
+      ::rmdir(pattern.c_str());
+      continue;
+    }
+    ::chmod(pattern.c_str(), 0755);
+    path_ = std::move(pattern);
+    return;
   }
-  ::chmod(pattern.c_str(), 0755);
-  path_ = std::move(pattern);
 }
 
 ScratchDir::~ScratchDir() {

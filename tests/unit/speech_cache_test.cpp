@@ -22,12 +22,14 @@
 #include "eecall/speech/speech.hpp"
 #include "eecall/speech/wav.hpp"
 #include "eecall/text.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::speech {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::ScratchDir;
 
 // A WAV file as Asterisk plays it (or not, with another rate): 44-byte header, then samples.
 std::string wav_bytes(std::uint32_t rate, std::size_t samples) {
@@ -84,18 +86,10 @@ std::string hex_name(char c) { return std::string(64, c) + ".wav"; }
 class SpeechCache : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "eecall-speech-cache-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir = pattern;
-    ::chmod(dir.c_str(), 0755);
     settings.audio_dir = dir.string();
     settings.module = "/nonexistent/eecall-speech.so";  // no test here may need the module
   }
-  void TearDown() override {
-    ::chmod(dir.c_str(), 0755);
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
+  void TearDown() override { ::chmod(dir.c_str(), 0755); }  // so that ScratchDir can remove it
 
   Result<Prompt> say(std::string_view text, std::string_view voice = "fr") {
     return prepare(text, voice, settings, fake.function());
@@ -118,7 +112,8 @@ class SpeechCache : public ::testing::Test {
     set_age(dir / name, age);
   }
 
-  fs::path dir;
+  ScratchDir scratch{"speech-cache"};
+  fs::path dir = scratch.path();
   Settings settings;
   FakeSynthesizer fake;
 };
