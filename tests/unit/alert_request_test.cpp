@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "eecall/error.hpp"
 #include "eecall/request.hpp"
@@ -160,7 +161,8 @@ TEST(AlertRequest, CountsAndWaitAreBounded) {
 
 TEST(AlertRequest, LangIsAVoiceNameAndOnlyForSay) {
   EXPECT_EQ(accepted(with(alert_params(), "lang", "en+F3")).alert.voice, "en+f3");
-  for (const char* bad : {"fr,en", "fr&x", "../fr", "fr fr", "f r", "fr\"", std::string(41, 'a').c_str()}) {
+  const std::vector<std::string> bad_voices = {"fr,en", "fr&x", "../fr", "fr fr", "f r", "fr\"", std::string(41, 'a')};
+  for (const auto& bad : bad_voices) {
     expect_invalid(with(alert_params(), "lang", bad), "lang");
   }
   expect_invalid(with(with(without(alert_params(), "say"), "play", "custom/alarme"), "lang", "fr"), "lang");
