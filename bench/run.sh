@@ -57,7 +57,13 @@ sim=$PWD/$build/eecall-ami-sim
 floor=$PWD/$build/bench/eecall-bench-floor
 spawn=$PWD/$build/bench/eecall-bench-spawn
 
-tmp=$(mktemp -d)
+# mktemp's letters are mixed case, and eecall rightly refuses an audio directory whose path
+# holds DB, FILE, ... (Asterisk refuses them in an Originate's Data): draw again then.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  tmp=$(mktemp -d)
+  [[ $tmp =~ CURL|DB|EVAL|FILE|ODBC|REALTIME|SHELL ]] && [ "$attempt" -lt 10 ] || break
+  rmdir "$tmp"
+done
 pids=()
 cleanup() {
   local pid

@@ -47,7 +47,13 @@ else
 fi
 # The spoken alert's audio and the anti-flood's memory: a directory of the demo's own (the
 # package's are /var/lib/eecall/audio and /var/lib/eecall).
-work=$(mktemp -d)
+# mktemp's letters are mixed case, and eecall rightly refuses an audio directory whose path
+# holds DB, FILE, ... (Asterisk refuses them in an Originate's Data): draw again then.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  work=$(mktemp -d)
+  [[ $work =~ CURL|DB|EVAL|FILE|ODBC|REALTIME|SHELL ]] && [ "$attempt" -lt 10 ] || break
+  rmdir "$work"
+done
 chmod 0755 "$work"
 
 status=0

@@ -15,7 +15,7 @@ namespace eecall::test {
 ScratchDir::ScratchDir(std::string_view name) {
   // mkdtemp's random letters are mixed case, and a directory used as audio_dir that happens to
   // contain "DB" or "FILE" is rightly refused (Asterisk would refuse the Originate): draw again.
-  for (;;) {
+  for (int attempt = 0;; ++attempt) {
     std::string pattern =
         (std::filesystem::temp_directory_path() / ("eecall-" + std::string(name) + "-XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr) {
@@ -23,7 +23,8 @@ ScratchDir::ScratchDir(std::string_view name) {
     }
     if (text::originate_blacklisted_word(pattern)) {
       ::rmdir(pattern.c_str());
-      continue;
+      if (attempt < 100) continue;  // not the random letters then, but TMPDIR itself
+      throw std::runtime_error("the temporary directory's path " + pattern + " holds a word Asterisk refuses");
     }
     ::chmod(pattern.c_str(), 0755);
     path_ = std::move(pattern);
