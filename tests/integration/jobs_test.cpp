@@ -20,6 +20,7 @@
 #include "support/answer.hpp"
 #include "support/http_recorder.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall::test {
 namespace {
@@ -34,7 +35,10 @@ class Jobs : public ::testing::Test {
     char pattern[] = "/tmp/eecall-jobs-it-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     root = pattern;
-    env = {{"EECALL_CONFIG", "/dev/null"}, {"EECALL_JOBS_DIR", root + "/jobs"}, {"EECALL_JOB_LOG", root + "/job.log"}};
+    env = {{"EECALL_CONFIG", "/dev/null"},
+           {"EECALL_JOBS_DIR", root + "/jobs"},
+           {"EECALL_JOB_LOG", root + "/job.log"},
+           {"EECALL_STATE_DIR", test_state_dir()}};  // never the machine's /var/lib/eecall
   }
   void TearDown() override {
     // No job of a test may outlive it: cancel what still runs.
