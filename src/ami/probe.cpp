@@ -13,20 +13,13 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view step = "check";
 
-Failure as_failure(const Message& response) {
-  const auto text = std::string(response.get_or("Message", "no message"));
-  return {text::iequals(text, "Permission denied") ? ErrorCode::permission_denied : ErrorCode::action_failed, text,
-          std::string(step)};
-}
-
 // An action whose reply may be a list: the Response, then (on `EventList: start`) every event
 // with its ActionID until the one that says `EventList: Complete`.
 Answer ask(Session& session, Message action) {
   const auto id = session.next_id(step);
   action.add("ActionID", id);
-  auto response = session.exchange(action, id, step);
+  auto response = session.request(action, step);
   if (!response) return response.failure();
-  if (response.value().get_or("Response") != "Success") return as_failure(response.value());
   Reply reply{std::move(response.value()), {}};
   if (!text::iequals(reply.response.get_or("EventList"), "start")) return reply;
   for (;;) {
@@ -70,7 +63,7 @@ EventProbe probe_event(Session& session, Message action,
       response = std::move(next.value());
       answered = Clock::now();
       if (response->get_or("Response") != "Success") {
-        probe.sent = as_failure(*response);
+        probe.sent = action_error(*response, step);
         return probe;  // refused: no event will come
       }
       probe.sent = Reply{*response, {}};

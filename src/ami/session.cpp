@@ -440,12 +440,6 @@ Failure from_stranger(const Endpoint& endpoint, ErrorCode code, std::string answ
   return Failure{code, std::move(answer_text), std::string(step)};
 }
 
-Failure classify_action_error(const Message& response, std::string_view step) {
-  const auto text = std::string(response.get_or("Message", "no message"));
-  if (text::iequals(text, "Permission denied")) return {ErrorCode::permission_denied, text, std::string(step)};
-  return {ErrorCode::action_failed, text, std::string(step)};
-}
-
 }  // namespace
 
 struct Session::Impl {
@@ -561,7 +555,7 @@ Result<Message> Session::request(const Message& action, std::string_view step) {
   auto reply = exchange(action, std::string(action.get_or("ActionID")), step);
   if (!reply) return reply.failure();
   const auto status = reply.value().get_or("Response");
-  if (status == "Error") return classify_action_error(reply.value(), step);
+  if (status == "Error") return action_error(reply.value(), step);
   if (status != "Success") {
     return Failure{ErrorCode::protocol_error, "unexpected reply 'Response: " + std::string(status) + "'",
                    std::string(step)};
@@ -596,6 +590,12 @@ void Session::logoff() {
     }
   }
   c.close();
+}
+
+Failure action_error(const Message& response, std::string_view step) {
+  const auto text = std::string(response.get_or("Message", "no message"));
+  if (text::iequals(text, "Permission denied")) return {ErrorCode::permission_denied, text, std::string(step)};
+  return {ErrorCode::action_failed, text, std::string(step)};
 }
 
 }  // namespace eecall::ami

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "eecall/front/handle.hpp"
 #include "eecall/front/notify_module.hpp"
 #include "eecall/log.hpp"
 #include "eecall/speech/engine.hpp"
@@ -172,10 +173,6 @@ std::optional<std::pair<Account, std::string>> asterisk_process() {
   return found;
 }
 
-bool is_loopback(std::string_view address) {
-  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
-}
-
 std::vector<CheckItem> audio_items(const EffectiveSettings& settings, const Account& web, const ami::ProbeFacts& facts,
                                    const std::string& host) {
   std::vector<CheckItem> out;
@@ -232,16 +229,6 @@ CheckItem notify_item(const NotifySettings& notify) {
   if (got != EECALL_NOTIFY_ANSWERED)
     return judge_notify(true, site, Failure{ErrorCode::config_error, error.data(), "notify"});
   return judge_notify(true, site, status);
-}
-
-Outcome refused(const Failure& failure, std::chrono::steady_clock::time_point start) {
-  Outcome o;
-  o.error = failure.code;
-  o.message = failure.message;
-  o.subject = failure.subject;
-  o.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
-  log::request_done(nullptr, o);
-  return o;
 }
 
 }  // namespace

@@ -31,10 +31,6 @@ std::string seconds(std::chrono::milliseconds ms) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
-bool is_loopback(std::string_view address) {
-  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
-}
-
 // What manager.conf (FreePBX: Settings -> Asterisk Manager Users) must say for a right.
 std::string grant(const PbxTarget& pbx, std::string_view direction, std::string_view classes) {
   return "add " + std::string(classes) + " to the " + std::string(direction) + " = line of [" + pbx.user +
@@ -584,6 +580,10 @@ std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, cons
     out.push_back(judge_sip_peer(phone, answer, needed(phone, "sip")));
   }
   return out;
+}
+
+bool is_loopback(std::string_view address) {
+  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
 }
 
 }  // namespace eecall::front

@@ -50,7 +50,7 @@ std::map<std::string, int> key_lines(std::string_view text) {
 // configuration (/dev/null is fine, /dev/zero is a mistake) must not be read forever.
 Result<std::string> read_config_text(const std::string& path) {
   const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (file.get() < 0) {
+  if (!file.valid()) {
     const int error = errno;  // before any allocation below can change it
     return config_failure("cannot read configuration " + path + ": " + std::strerror(error) +
                           " (the web server's user must be able to read it: group www-data, mode 0640)");

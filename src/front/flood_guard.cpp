@@ -107,6 +107,7 @@ std::optional<Outcome> FloodGuard::admit() {
     case Admission::Verdict::act:
       save(*file, path, state);
       digest_kept_ = limits_.repeat_window.count() > 0;
+      acted_at_ = now;
       return std::nullopt;
     case Admission::Verdict::duplicate:
       answer.duplicate = true;
@@ -135,14 +136,17 @@ std::optional<Outcome> FloodGuard::admit() {
   return std::nullopt;
 }
 
-void FloodGuard::settle(const Outcome& outcome) {
-  if (!digest_kept_ || outcome.ok()) return;
+void FloodGuard::settle(const Outcome& outcome, bool ran) {
+  const bool forget_digest = digest_kept_ && !outcome.ok();
+  const auto forget_action = ran ? std::nullopt : acted_at_;
   digest_kept_ = false;
+  acted_at_.reset();
+  if (!forget_digest && !forget_action) return;
   const auto path = state_path(limits_);
   auto file = open_state(path);
   if (!file) return;
   auto state = load(*file, path);
-  forget_request(state, key_, digest_);
+  forget_request(state, key_, forget_digest ? digest_ : std::string(), forget_action);
   save(*file, path, state);
 }
 

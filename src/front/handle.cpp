@@ -80,12 +80,20 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
 }
 
 Outcome execute(Prepared& prepared, const Executor& executor) {
-  Outcome outcome =
-      prepared.runnable() ? executor(*prepared.request, prepared.settings.client) : prepared.answer_instead;
-  if (prepared.flood) prepared.flood->settle(outcome);
+  const bool runs = prepared.runnable();
+  Outcome outcome = runs ? executor(*prepared.request, prepared.settings.client) : prepared.answer_instead;
+  if (prepared.flood) prepared.flood->settle(outcome, runs);
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - prepared.start);
   log::request_done(prepared.request ? &*prepared.request : nullptr, outcome);
+  return outcome;
+}
+
+Outcome refused(const Failure& failure, std::chrono::steady_clock::time_point start) {
+  Outcome outcome = failed_outcome(failure);
+  outcome.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  log::request_done(nullptr, outcome);
   return outcome;
 }
 

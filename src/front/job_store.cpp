@@ -157,7 +157,7 @@ Result<JobRecord> from_text(const std::string& text, std::string_view id) {
 std::optional<std::pair<char, unsigned long long>> state_and_start_time(pid_t pid) {
   const auto path = "/proc/" + std::to_string(pid) + "/stat";
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return std::nullopt;
+  if (!fd.valid()) return std::nullopt;
   std::array<char, 1024> buffer{};
   const auto n = ::read(fd.get(), buffer.data(), buffer.size() - 1);
   if (n <= 0) return std::nullopt;
@@ -262,7 +262,7 @@ std::optional<Failure> JobStore::write(const JobRecord& record) const {
   const auto text = to_text(record);
   {
     const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.get() < 0) {
+    if (!fd.valid()) {
       const int error = errno;
       return store_failure("cannot write " + temp + ": " + errno_text(error));
     }
@@ -291,7 +291,7 @@ namespace {
 Result<JobRecord> load(const std::string& dir, std::string_view id) {
   const auto path = dir + "/" + std::string(id) + ".json";
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.get() < 0) {
+  if (!fd.valid()) {
     const int error = errno;
     if (error == ENOENT) {
       return Failure{ErrorCode::unknown_job, "no job " + std::string(id) + " (never started here, or removed after " +
@@ -366,7 +366,7 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
   }
   if (auto bad = check_dir(dir_, st)) return *bad;
   const UniqueFd lock(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (lock.get() < 0) {
+  if (!lock.valid()) {
     const int error = errno;
     return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir_ + ": " + errno_text(error), "jobs_dir"};
   }

@@ -30,13 +30,6 @@ Failure invalid(std::string message, std::string subject) {
   return {ErrorCode::invalid_parameter, std::move(message), std::move(subject)};
 }
 
-Outcome refused(const Failure& failure, std::chrono::steady_clock::time_point start) {
-  Outcome o = failed_outcome(failure);
-  o.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
-  log::request_done(nullptr, o);
-  return o;
-}
-
 // --- cancel: SIGTERM, turned into a readable descriptor for the AMI session ---
 
 int cancel_write_end = -1;
@@ -178,8 +171,7 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
   auto side = detach();
   if (!side) {
     record.state = JobState::failed;
-    record.outcome.error = side.failure().code;
-    record.outcome.message = side.failure().message;
+    set_failure(record.outcome, side.failure());
     (void)store.write(record);
     return refuse(side.failure());
   }
@@ -192,8 +184,8 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
     } catch (const std::exception& e) {
       // Never back into the request's code: this process has no client any more.
       record.state = JobState::failed;
-      record.outcome.error = ErrorCode::internal_error;
-      record.outcome.message = std::string("internal error in the job: ") + e.what();
+      set_failure(record.outcome,
+                  {ErrorCode::internal_error, std::string("internal error in the job: ") + e.what(), "job"});
       (void)store.write(record);
     }
     std::_Exit(0);  // the job's process: nothing of the request's process to finish

@@ -153,8 +153,15 @@ Admission admit(RecentActions& state, const std::string& key, const std::string&
   return admission;
 }
 
-void forget_request(RecentActions& state, const std::string& key, const std::string& digest) {
-  if (const auto it = state.keys.find(key); it != state.keys.end()) it->second.requests.erase(digest);
+void forget_request(RecentActions& state, const std::string& key, const std::string& digest,
+                    std::optional<UnixMillis> acted_at) {
+  const auto it = state.keys.find(key);
+  if (it == state.keys.end()) return;
+  it->second.requests.erase(digest);
+  if (acted_at) {
+    auto& actions = it->second.actions;
+    if (const auto at = std::find(actions.begin(), actions.end(), *acted_at); at != actions.end()) actions.erase(at);
+  }
 }
 
 }  // namespace eecall::front

@@ -118,6 +118,26 @@ TEST(Flood, TheWarningIsLoggedOnceAMinuteNotOncePerRefusal) {
   EXPECT_EQ(warnings, 1u);
 }
 
+// A request admitted, then refused before it could run (here a spoken alert whose audio
+// directory does not exist), reached no PBX: it does not use up the minute's actions.
+TEST(Flood, ARequestRefusedAfterAdmissionIsNotCounted) {
+  Simulator sim;
+  const ScratchDir state("flood-not-run");
+  const Env env = {{"EECALL_STATE_DIR", state.path()},
+                   {"EECALL_MAX_ACTIONS_PER_MINUTE", "1"},
+                   {"EECALL_AUDIO_DIR", state.path() + "/no-such-audio"}};
+  const auto alert = run_cgi_get(
+      "ip=127.0.0.1&port=" + std::to_string(sim.port()) + "&user=eedomus&secret=s3cret&from=105&say=Fuite", env);
+  EXPECT_NE(alert.answer.xml("result"), "1") << alert.process.out;
+  EXPECT_NE(alert.answer.xml("error"), "rate_limited") << alert.process.out;
+  const auto call = run_cgi_get(call_query(sim.port()), env);
+  EXPECT_EQ(call.answer.status, 200) << call.process.out;
+  EXPECT_EQ(call.answer.xml("result"), "1") << call.process.out;
+  EXPECT_EQ(count(sim.received(), "Action: Originate"), 1u);
+  const auto key = "host 127.0.0.1:" + std::to_string(sim.port());
+  EXPECT_EQ(parsed_state(state).keys.at(key).actions.size(), 1u) << read_file(state_file(state));
+}
+
 class StateFileTrouble : public ::testing::Test {
  protected:
   Simulator sim;

@@ -89,6 +89,14 @@ TEST(RecentActions, AForgottenRequestActsAgain) {
   EXPECT_EQ(admit(state, "k", "same", limits(0, 60s), t0 + 1000).verdict, Verdict::act);
 }
 
+TEST(RecentActions, ARequestThatNeverRanGivesItsActionBack) {
+  RecentActions state;
+  EXPECT_EQ(admit(state, "k", "a", limits(2), t0).verdict, Verdict::act);
+  EXPECT_EQ(admit(state, "k", "b", limits(2), t0 + 1).verdict, Verdict::act);
+  forget_request(state, "k", "", t0 + 1);
+  EXPECT_EQ(state.keys["k"].actions, std::vector<UnixMillis>{t0}) << "only the action of that time is taken back";
+}
+
 TEST(RecentActions, TimesInTheFutureAreForgottenAfterTheClockWasSetBack) {
   RecentActions state;
   for (int i = 0; i < 3; ++i) admit(state, "k", "d" + std::to_string(i), limits(3, 60s), t0 + 3'600'000);

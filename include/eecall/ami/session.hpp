@@ -67,8 +67,6 @@ class Session {
   Result<Message> await(const std::function<bool(const Message&)>& wanted, std::string_view step,
                         Clock::time_point deadline);
 
-  /// Sends `action` and reads until the Response with ActionID `id`, whatever it says.
-  Result<Message> exchange(const Message& action, const std::string& id, std::string_view step);
   /// True once settings.cancel_fd became readable.
   [[nodiscard]] bool cancelled();
 
@@ -89,8 +87,15 @@ class Session {
   [[nodiscard]] std::string next_id(std::string_view step);
 
  private:
+  /// Sends `action` and reads until the Response with ActionID `id`, whatever it says.
+  Result<Message> exchange(const Message& action, const std::string& id, std::string_view step);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// A `Response: Error`'s failure: permission_denied ("Permission denied") or action_failed
+/// with Asterisk's text.
+Failure action_error(const Message& response, std::string_view step);
 
 }  // namespace eecall::ami

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eecall/ami/probe.hpp"
@@ -56,6 +57,10 @@ struct PhoneRoute {
   std::string context;  // dialplan
 };
 PhoneRoute phone_route(const ami::CallSettings& call);
+
+/// An address (or host written as one) of this machine's loopback: 127.0.0.0/8, ::1, or
+/// 127.x mapped into IPv6.
+bool is_loopback(std::string_view address);
 
 /// What to ask the PBX for `use`: the login's events, the event probes, the modules, the
 /// extensions, the endpoints.

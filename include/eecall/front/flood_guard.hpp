@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "eecall/front/recent_actions.hpp"
 #include "eecall/front/settings.hpp"
 #include "eecall/outcome.hpp"
 #include "eecall/request.hpp"
@@ -43,8 +44,10 @@ class FloodGuard {
   /// action is then counted, and its digest kept when repeat_window is on).
   std::optional<Outcome> admit();
 
-  /// After the request ran: one that failed is forgotten by repeat_window, so its retry acts.
-  void settle(const Outcome& outcome);
+  /// After the request: one that failed is forgotten by repeat_window, so its retry acts; one
+  /// that never ran (`ran` false: refused after admit(), e.g. busy_jobs, speech_failed) is not
+  /// counted by max_actions_per_minute either, as it reached no PBX.
+  void settle(const Outcome& outcome, bool ran);
 
  private:
   FloodLimits limits_;
@@ -52,6 +55,7 @@ class FloodGuard {
   std::string digest_;
   ActionKind action_;
   bool digest_kept_ = false;
+  std::optional<UnixMillis> acted_at_;  // the action time admit() recorded
 };
 
 }  // namespace eecall::front

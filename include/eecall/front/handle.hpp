@@ -44,6 +44,10 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
 /// how it ended, measures the time from its arrival, and logs the one info line.
 Outcome execute(Prepared& prepared, const Executor& executor);
 
+/// The outcome of a request refused before prepare() could make it ready (a job status or a
+/// check with a bad token, bad parameters...): timed from `start` and logged like execute()'s.
+Outcome refused(const Failure& failure, std::chrono::steady_clock::time_point start);
+
 /// prepare() then execute(), in this process.
 Outcome handle(const Incoming& incoming, const Config& config, const SettingValues& environment,
                const Executor& executor);

@@ -71,8 +71,6 @@ class JobStore {
   /// (an unreadable or damaged file).
   Result<JobRecord> read(std::string_view id) const;
 
-  [[nodiscard]] const std::string& dir() const { return dir_; }
-
  private:
   Result<JobRecord> settle_if_dead(JobRecord record) const;
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,9 @@ struct Admission {
 Admission admit(RecentActions& state, const std::string& key, const std::string& digest,
                 const FloodLimits& limits, UnixMillis now);
 
-/// Takes back the digest of a request that sent nothing, so that its retry is not a duplicate.
-void forget_request(RecentActions& state, const std::string& key, const std::string& digest);
+/// Takes back the digest of a request that failed, so that its retry is not a duplicate, and,
+/// for one that never ran, the action time `acted_at` admit() recorded (one entry of that time).
+void forget_request(RecentActions& state, const std::string& key, const std::string& digest,
+                    std::optional<UnixMillis> acted_at = std::nullopt);
 
 }  // namespace eecall::front
