@@ -97,14 +97,14 @@ int exit_status(ErrorCode code, AnswerKind kind) noexcept {
   }
   if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
   if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
-  if (code == ErrorCode::rate_limited) return static_cast<int>(ExitStatus::try_later);
-  if (code == ErrorCode::method_not_allowed) return static_cast<int>(ExitStatus::bad_input);
   switch (http_status(code)) {
     case 200: return static_cast<int>(ExitStatus::success);
     case 400:
-    case 404: return static_cast<int>(ExitStatus::bad_input);  // a job id that names nothing
+    case 404:  // a job id that names nothing
+    case 405: return static_cast<int>(ExitStatus::bad_input);
     case 409:
     case 502: return static_cast<int>(ExitStatus::pbx_failure);
+    case 429:
     case 503: return static_cast<int>(ExitStatus::try_later);
     case 504: return static_cast<int>(ExitStatus::timeout);
     default: return static_cast<int>(ExitStatus::internal_error);

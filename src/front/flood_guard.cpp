@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eecall/front/host_list.hpp"
 #include "eecall/front/recent_actions.hpp"
 #include "eecall/front/state_file.hpp"
 #include "eecall/text.hpp"
@@ -61,11 +62,7 @@ UnixMillis ceil_seconds(UnixMillis ms) { return (std::max<UnixMillis>(ms, 0) + 9
 
 std::string flood_key(std::string_view profile, const Request& request) {
   if (!profile.empty()) return "profile " + std::string(profile);
-  std::string host = request.host;
-  for (auto& c : host) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  if (!host.empty() && host.back() == '.') host.pop_back();  // pbx.lan. is pbx.lan, as allow_hosts has it
+  std::string host = host_name_key(request.host);  // pbx.lan. is pbx.lan, as allow_hosts has it
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "host " + host + ":" + std::to_string(request.port);
 }

@@ -35,15 +35,6 @@ std::optional<Address> parse_address(std::string_view text) {
   return a;
 }
 
-std::string name_key(std::string_view name) {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // the same name, fully qualified
-  std::string out(name);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool in_range(const Address& a, const std::array<std::uint8_t, 16>& bytes, int prefix) {
   const auto whole = static_cast<std::size_t>(prefix / 8);
   if (!std::equal(a.bytes.begin(), a.bytes.begin() + static_cast<std::ptrdiff_t>(whole), bytes.begin())) {
@@ -92,7 +83,7 @@ Result<HostList> HostList::parse(std::string_view text) {
     } else if (address) {
       list.ranges_.push_back({address->v6, address->bytes, address->v6 ? 128 : 32});
     } else if (text::is_host_name(entry)) {
-      list.names_.push_back(name_key(entry));
+      list.names_.push_back(host_name_key(entry));
     } else {
       return bad_entry(entry, "is not a host name, an IP address or a CIDR range");
     }
@@ -106,8 +97,17 @@ bool HostList::allows(std::string_view host) const {
       return r.v6 == address->v6 && in_range(*address, r.bytes, r.prefix);
     });
   }
-  const auto key = name_key(host);
+  const auto key = host_name_key(host);
   return std::find(names_.begin(), names_.end(), key) != names_.end();
+}
+
+std::string host_name_key(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // the same name, fully qualified
+  std::string out(name);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 }  // namespace eecall::front

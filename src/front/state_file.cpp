@@ -61,16 +61,8 @@ bool lock_within(int fd, std::chrono::milliseconds patience) {
   }
 }
 
-
-LockedFile::LockedFile(int fd, Opened how, std::string replaced_because)
-    : fd_(fd), how_(how), replaced_because_(std::move(replaced_because)) {}
-
-LockedFile::LockedFile(LockedFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), how_(other.how_), replaced_because_(std::move(other.replaced_because_)) {}
-
-LockedFile::~LockedFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
+LockedFile::LockedFile(UniqueFd fd, Opened how, std::string replaced_because)
+    : fd_(std::move(fd)), how_(how), replaced_because_(std::move(replaced_because)) {}
 
 Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::milliseconds patience) {
   Opened how = Opened::existing;
@@ -78,13 +70,13 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
   // A few rounds: each one lost to another process (which created, replaced or renamed the file
   // under us) ends in a fresh open.
   for (int round = 0; round < 8; ++round) {
-    int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0 && errno == ENOENT) {
-      fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0660);
-      if (fd < 0 && errno == EEXIST) continue;  // another process created it first
-      if (fd >= 0 && how == Opened::existing) how = Opened::created;
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+    if (!fd.valid() && errno == ENOENT) {
+      fd = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0660));
+      if (!fd.valid() && errno == EEXIST) continue;  // another process created it first
+      if (fd.valid() && how == Opened::existing) how = Opened::created;
     }
-    if (fd < 0) {
+    if (!fd.valid()) {
       const int error = errno;
       // Not ours to open (another user's, a symlink): replace it, once.
       const bool replaceable = error == EACCES || error == EPERM || error == ELOOP;
@@ -96,14 +88,12 @@ Result<LockedFile> LockedFile::open(const std::string& path, std::chrono::millis
       replaced_because = error_text(error);
       continue;
     }
-    if (!lock_within(fd, patience)) {
+    if (!lock_within(fd.get(), patience)) {
       const int error = errno;
-      ::close(fd);
       return failed("cannot lock " + path + " within " + std::to_string(patience.count()) + " ms" +
                     (error == EWOULDBLOCK ? std::string() : ": " + error_text(error)));
     }
-    if (still_named_by(fd, path)) return LockedFile(fd, how, std::move(replaced_because));
-    ::close(fd);
+    if (still_named_by(fd.get(), path)) return LockedFile(std::move(fd), how, std::move(replaced_because));
   }
   return failed("cannot open " + path + ": it keeps being replaced");
 }
@@ -112,7 +102,7 @@ Result<std::string> LockedFile::read(std::size_t max_bytes) const {
   std::string text;
   char chunk[4096];
   for (;;) {
-    const auto n = ::pread(fd_, chunk, sizeof chunk, static_cast<off_t>(text.size()));
+    const auto n = ::pread(fd_.get(), chunk, sizeof chunk, static_cast<off_t>(text.size()));
     if (n == 0) return text;
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -126,14 +116,14 @@ Result<std::string> LockedFile::read(std::size_t max_bytes) const {
 std::optional<std::string> LockedFile::write(std::string_view text) const {
   std::size_t done = 0;
   while (done < text.size()) {
-    const auto n = ::pwrite(fd_, text.data() + done, text.size() - done, static_cast<off_t>(done));
+    const auto n = ::pwrite(fd_.get(), text.data() + done, text.size() - done, static_cast<off_t>(done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return error_text(errno);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::ftruncate(fd_, static_cast<off_t>(text.size())) != 0) return error_text(errno);
+  if (::ftruncate(fd_.get(), static_cast<off_t>(text.size())) != 0) return error_text(errno);
   return std::nullopt;
 }
 

@@ -12,6 +12,10 @@
 
 namespace eecall::front {
 
+/// A host name as allow_hosts and the anti-flood compare it: lower case, without the trailing
+/// dot of a fully qualified name (pbx.lan. is pbx.lan).
+std::string host_name_key(std::string_view name);
+
 class HostList {
  public:
   /// Entries separated by commas and/or blanks, each a host name, an IP address or a CIDR range

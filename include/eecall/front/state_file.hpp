@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "eecall/result.hpp"
+#include "eecall/unique_fd.hpp"
 
 namespace eecall::front {
 
@@ -29,11 +30,9 @@ class LockedFile {
   /// lock was not granted in time, ...; the message says which.
   static Result<LockedFile> open(const std::string& path, std::chrono::milliseconds patience);
 
-  LockedFile(LockedFile&& other) noexcept;
+  // Closing the descriptor (when the LockedFile goes) releases the lock.
+  LockedFile(LockedFile&&) noexcept = default;
   LockedFile& operator=(LockedFile&&) = delete;
-  LockedFile(const LockedFile&) = delete;
-  LockedFile& operator=(const LockedFile&) = delete;
-  ~LockedFile();  // closing the descriptor releases the lock
 
   [[nodiscard]] Opened how() const noexcept { return how_; }
   /// Why the old file could not be opened (how() == replaced), e.g. "Permission denied".
@@ -45,8 +44,8 @@ class LockedFile {
   [[nodiscard]] std::optional<std::string> write(std::string_view text) const;
 
  private:
-  LockedFile(int fd, Opened how, std::string replaced_because);
-  int fd_ = -1;
+  LockedFile(UniqueFd fd, Opened how, std::string replaced_because);
+  UniqueFd fd_;
   Opened how_ = Opened::existing;
   std::string replaced_because_;
 };
