@@ -15,7 +15,7 @@
 
 #include "eecall/ami/actions.hpp"
 #include "eecall/ami/framing.hpp"
-#include "eecall/request.hpp"
+#include "eecall/request/parse.hpp"
 
 namespace {
 

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "eecall/front/cgi.hpp"
-#include "eecall/front/cli.hpp"
-#include "eecall/log.hpp"
+#include "eecall/edge/cgi.hpp"
+#include "eecall/edge/cli.hpp"
+#include "eecall/action/log.hpp"
 
 // Under AddressSanitizer main() returns normally, so that LeakSanitizer checks at exit.
 #if defined(__SANITIZE_ADDRESS__)
@@ -20,9 +20,9 @@
 namespace {
 
 int run(int argc, char** argv) {
-  const auto env = eecall::front::process_environment();
-  if (eecall::front::is_cgi(env)) return eecall::front::run_cgi(env, std::cin, std::cout);
-  return eecall::front::run_cli(argc, argv, env, std::cout, std::cerr);
+  const auto env = eecall::process_environment();
+  if (eecall::is_cgi(env)) return eecall::run_cgi(env, std::cin, std::cout);
+  return eecall::run_cli(argc, argv, env, std::cout, std::cerr);
 }
 
 }  // namespace

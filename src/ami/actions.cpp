@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::ami {
 

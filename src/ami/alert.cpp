@@ -239,8 +239,8 @@ ErrorCode overall_failure(const std::vector<Attempt>& attempts) {
 
 }  // namespace
 
-Outcome run_alert(Session& session, const Request& request, const ClientSettings& settings) {
-  Outcome outcome;
+RunResult run_alert(Session& session, const Request& request, const ClientSettings& settings) {
+  RunResult outcome;
   AlertRun run(session, request, settings);
   // Keep time to hang up a call and log off before the request's own deadline.
   const auto reserve = std::min<milliseconds>(std::chrono::seconds(2), settings.total_timeout / 2);

@@ -52,8 +52,8 @@ std::string describe_call_outcome(ErrorCode code, int reason) {
   }
 }
 
-Outcome run_call(Session& session, const Request& request, const ClientSettings& settings) {
-  Outcome outcome;
+RunResult run_call(Session& session, const Request& request, const ClientSettings& settings) {
+  RunResult outcome;
   const bool waiting = request.wait.count() > 0;
   outcome.action_id = session.next_id("action");
   // The ChannelId lets the events of this call (busy shows only there) be told from others'.

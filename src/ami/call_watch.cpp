@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::ami {
 

@@ -19,7 +19,7 @@ LoginEvents events_for(const Request& request) {
   return LoginEvents::off;
 }
 
-Outcome run_plan(Session& session, const Request& request, const ClientSettings& settings) {
+RunResult run_plan(Session& session, const Request& request, const ClientSettings& settings) {
   switch (request.action) {
     case ActionKind::call: return run_call(session, request, settings);
     case ActionKind::message: return run_messages(session, request);
@@ -33,13 +33,13 @@ Outcome run_plan(Session& session, const Request& request, const ClientSettings&
 Client::Client(ClientSettings settings, ActionIdSource ids, Resolver resolver)
     : settings_(std::move(settings)), ids_(std::move(ids)), resolver_(std::move(resolver)) {}
 
-Outcome Client::run(const Request& request) {
+RunResult Client::run(const Request& request) {
   const auto start = Clock::now();
   // Waiting for a call's outcome (or an alert) comes on top of the AMI exchange's own deadline.
   const bool waiting = request.action != ActionKind::message && request.wait.count() > 0;
   const auto total_deadline =
       start + settings_.total_timeout + (waiting ? request.wait : std::chrono::seconds(0));
-  Outcome outcome;
+  RunResult outcome;
   try {
     Session session(settings_, total_deadline, ids_);
     if (auto failed = session.open({request.host, request.port, request.user, request.secret}, resolver_,

@@ -1,6 +1,6 @@
 #include "eecall/ami/message.hpp"
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::ami {
 

@@ -3,8 +3,8 @@
 
 namespace eecall::ami {
 
-Outcome run_messages(Session& session, const Request& request) {
-  Outcome outcome;
+RunResult run_messages(Session& session, const Request& request) {
+  RunResult outcome;
   // A Request built by hand (tests, fuzzing) may name its one recipient in `to` only.
   const auto recipients = request.phones.empty() ? std::vector<std::string>{request.to} : request.phones;
   const bool several = recipients.size() > 1;

@@ -4,20 +4,20 @@
 
 #include "eecall/ami/client.hpp"
 #include "eecall/ami/session.hpp"
-#include "eecall/outcome.hpp"
-#include "eecall/request.hpp"
+#include "eecall/ami/run_result.hpp"
+#include "eecall/request/request.hpp"
 
 namespace eecall::ami {
 
 /// Originate `from` → `to` in the dialplan; with `wait`, also the call's outcome.
-Outcome run_call(Session& session, const Request& request, const ClientSettings& settings);
+RunResult run_call(Session& session, const Request& request, const ClientSettings& settings);
 
 /// One MessageSend per recipient; result 1 only if every one was accepted.
-Outcome run_messages(Session& session, const Request& request);
+RunResult run_messages(Session& session, const Request& request);
 
 /// Ring the phones in turn (`rounds` times through the list) until one answers, or
 /// acknowledges with the `ack` key; every attempt is reported.
-Outcome run_alert(Session& session, const Request& request, const ClientSettings& settings);
+RunResult run_alert(Session& session, const Request& request, const ClientSettings& settings);
 
 /// The outcome of a call that did not reach "answered": from the OriginateResponse's Reason,
 /// except that Reason 0 with a busy signal in the call's events is busy (transcripts h6*).

@@ -3,7 +3,7 @@
 #include <exception>
 #include <functional>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::ami {
 

@@ -21,7 +21,7 @@
 
 #include "eecall/ami/client.hpp"
 #include "eecall/ami/tls_module.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::ami {
 

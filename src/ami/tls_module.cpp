@@ -1,6 +1,6 @@
 #include "eecall/ami/tls_module.hpp"
 
-#include "eecall/module_loader.hpp"
+#include "eecall/util/module_loader.hpp"
 
 namespace eecall::ami {
 

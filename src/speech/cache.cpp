@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::speech {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "eecall/module_loader.hpp"
+#include "eecall/util/module_loader.hpp"
 #include "eecall/speech/module_abi.h"
 
 #ifndef EECALL_SPEECH_LIBRARIES

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "eecall/front/recent_actions.hpp"
+#include "eecall/guard/recent_actions.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/sessions.hpp"
 
@@ -38,8 +38,8 @@ std::string read_file(const std::string& path) {
 std::string state_file(const ScratchDir& dir) { return dir.path() + "/recent-actions.json"; }
 
 // The state file as eecall's own reader sees it; fails the test when it does not parse.
-front::RecentActions parsed_state(const ScratchDir& dir) {
-  auto state = front::parse_recent_actions(read_file(state_file(dir)));
+RecentActions parsed_state(const ScratchDir& dir) {
+  auto state = parse_recent_actions(read_file(state_file(dir)));
   if (!state) {
     ADD_FAILURE() << state.failure().message << ": " << read_file(state_file(dir));
     return {};

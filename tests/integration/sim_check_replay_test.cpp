@@ -12,7 +12,7 @@
 #include <regex>
 #include <set>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "support/process.hpp"
 #include "support/raw_ami.hpp"
 #include "support/transcript.hpp"

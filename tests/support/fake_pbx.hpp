@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "eecall/front/handle.hpp"
+#include "eecall/action/handle.hpp"
 
 namespace eecall::test {
 
@@ -20,7 +20,7 @@ struct FakePbx {
     return o;
   }();
 
-  front::Executor executor() {
+  Executor executor() {
     return [this](const Request& r, const ami::ClientSettings& s) {
       requests.push_back(r);
       settings.push_back(s);

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::test {
 

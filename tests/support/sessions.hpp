@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "eecall/request.hpp"
+#include "eecall/request/parse.hpp"
 #include "support/answer.hpp"
 #include "support/process.hpp"
 

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::test {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "eecall/error.hpp"
-#include "eecall/request.hpp"
+#include "eecall/action/errors.hpp"
+#include "eecall/request/parse.hpp"
 
 namespace eecall {
 namespace {

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "eecall/front/cgi.hpp"
+#include "eecall/edge/cgi.hpp"
 #include "support/fake_pbx.hpp"
 #include "support/scratch_dir.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::string_literals;
@@ -596,4 +596,4 @@ TEST_F(Cgi, AnswerIsStatusThenContentTypeThenBody) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

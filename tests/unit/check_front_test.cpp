@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "eecall/front/cgi.hpp"
-#include "eecall/front/cli.hpp"
+#include "eecall/edge/cgi.hpp"
+#include "eecall/edge/cli.hpp"
 #include "support/fake_pbx.hpp"
 #include "support/scratch_dir.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 const std::string token = "0123456789abcdef-token";
@@ -223,4 +223,4 @@ TEST_F(CheckFront, HelpListsTheCheckAndItsExitStatuses) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

@@ -1,12 +1,12 @@
 // The judging of `eecall --check`: each check's ✔, ✘ and ? from given facts (what the PBX
 // answered, what stat said), the questions asked for each use, and the report's verdict.
-#include "eecall/front/check.hpp"
+#include "eecall/checkup/check.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using ami::Answer;
@@ -584,4 +584,4 @@ TEST(CheckReport, ConfigurationAndPolicyHaveTheirOwnExitStatuses) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

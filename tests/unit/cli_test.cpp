@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "eecall/front/cli.hpp"
+#include "eecall/edge/cli.hpp"
 #include "support/fake_pbx.hpp"
 #include "support/scratch_dir.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::chrono_literals;
@@ -408,4 +408,4 @@ TEST_F(Cli, BadAdminVariableIsAConfigurationError) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

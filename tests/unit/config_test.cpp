@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "eecall/front/config.hpp"
+#include "eecall/admin/config.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 class ConfigFile : public ::testing::Test {
@@ -198,4 +198,4 @@ TEST_F(ConfigFile, UnreadableFileSaysSo) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

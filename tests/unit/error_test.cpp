@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "eecall/error.hpp"
+#include "eecall/action/errors.hpp"
 
 namespace eecall {
 namespace {

@@ -1,9 +1,9 @@
 // What the anti-flood counts per (flood_key) and what it compares (request_digest).
 #include <gtest/gtest.h>
 
-#include "eecall/front/flood_guard.hpp"
+#include "eecall/guard/flood_guard.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 Request call(std::string host, std::uint16_t port = 5038) {
@@ -44,4 +44,4 @@ TEST(RequestDigest, TheSameRequestTheSameDigestAnotherTextAnother) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

@@ -2,9 +2,9 @@
 // compared without any DNS.
 #include <gtest/gtest.h>
 
-#include "eecall/front/host_list.hpp"
+#include "eecall/admin/host_list.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 HostList list(const std::string& text) {
@@ -87,4 +87,4 @@ TEST(HostList, BadEntriesAreNamed) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

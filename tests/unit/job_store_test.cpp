@@ -13,9 +13,9 @@
 #include <set>
 #include <sstream>
 
-#include "eecall/front/job_store.hpp"
+#include "eecall/jobs/job_store.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 namespace fs = std::filesystem;
@@ -294,4 +294,4 @@ TEST_F(JobStoreTest, ADamagedFileIsAnInternalErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

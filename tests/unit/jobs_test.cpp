@@ -7,11 +7,11 @@
 
 #include <filesystem>
 
-#include "eecall/front/jobs.hpp"
-#include "eecall/render.hpp"
+#include "eecall/jobs/jobs.hpp"
+#include "eecall/action/render.hpp"
 #include "support/http_recorder.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 namespace fs = std::filesystem;
@@ -215,4 +215,4 @@ TEST(JobAnswer, DoneIsResultOne) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "eecall/front/notify.hpp"
-#include "eecall/front/settings.hpp"
+#include "eecall/notify/notify.hpp"
+#include "eecall/admin/settings.hpp"
 #include "support/http_recorder.hpp"
 #include "support/process.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::chrono_literals;
@@ -207,4 +207,4 @@ TEST(SendNotify, AMissingModuleIsAFailedNotifyNotACrash) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

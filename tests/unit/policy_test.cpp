@@ -2,9 +2,9 @@
 // and which numbers may be dialled.
 #include <gtest/gtest.h>
 
-#include "eecall/front/policy.hpp"
+#include "eecall/admin/policy.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::chrono_literals;
@@ -181,4 +181,4 @@ TEST(Policy, MessageSenderIsNotADialledNumber) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

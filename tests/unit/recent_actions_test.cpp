@@ -3,9 +3,9 @@
 // state that stays bounded and parses back.
 #include <gtest/gtest.h>
 
-#include "eecall/front/recent_actions.hpp"
+#include "eecall/guard/recent_actions.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using Verdict = Admission::Verdict;
@@ -160,4 +160,4 @@ TEST(RecentActions, GarbageIsRefusedNotTrusted) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

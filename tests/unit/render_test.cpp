@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "eecall/render.hpp"
-#include "eecall/text.hpp"
+#include "eecall/action/render.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall {
 namespace {

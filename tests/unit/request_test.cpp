@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "eecall/error.hpp"
-#include "eecall/request.hpp"
+#include "eecall/action/errors.hpp"
+#include "eecall/request/parse.hpp"
 
 namespace eecall {
 namespace {

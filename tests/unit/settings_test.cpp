@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "eecall/ami/actions.hpp"
-#include "eecall/front/settings.hpp"
+#include "eecall/admin/settings.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::chrono_literals;
@@ -214,9 +214,9 @@ TEST(SettingsCheckers, ParseAuth) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 using namespace std::chrono_literals;
@@ -269,4 +269,4 @@ TEST(JobSettings, BadValuesAreRefused) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

@@ -21,7 +21,7 @@
 #include "eecall/speech/engine.hpp"
 #include "eecall/speech/speech.hpp"
 #include "eecall/speech/wav.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace eecall::speech {

@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "eecall/front/state_file.hpp"
+#include "eecall/util/state_file.hpp"
 
-namespace eecall::front {
+namespace eecall {
 namespace {
 
 namespace fs = std::filesystem;
@@ -138,4 +138,4 @@ TEST_F(StateFile, TheLockIsGrantedOnceReleased) {
 }
 
 }  // namespace
-}  // namespace eecall::front
+}  // namespace eecall

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "app_args.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "replies.hpp"
 #include "session.hpp"
 #include "sounds.hpp"

@@ -5,7 +5,7 @@
 
 #include "app_args.hpp"
 #include "call.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "sounds.hpp"
 
 namespace eecall::sim {

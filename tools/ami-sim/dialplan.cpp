@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdio>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::sim {
 

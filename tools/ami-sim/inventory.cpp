@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::sim {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::sim {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "callerid.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "replies.hpp"
 
 namespace eecall::sim {

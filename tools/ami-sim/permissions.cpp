@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 
 namespace eecall::sim {
 

@@ -18,7 +18,7 @@
 
 #include "eecall/ami/framing.hpp"
 #include "eecall/ami/message.hpp"
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 
 namespace eecall::sim {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <random>
 
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "inventory.hpp"
 #include "replies.hpp"
 

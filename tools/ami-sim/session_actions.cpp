@@ -6,7 +6,7 @@
 #include <regex.h>
 
 #include "call.hpp"
-#include "eecall/text.hpp"
+#include "eecall/util/text.hpp"
 #include "message_send.hpp"
 #include "originate.hpp"
 #include "replies.hpp"

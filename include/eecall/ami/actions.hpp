@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "eecall/ami/message.hpp"
-#include "eecall/request.hpp"
+#include "eecall/request/request.hpp"
 
 namespace eecall::ami {
 

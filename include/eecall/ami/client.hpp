@@ -3,7 +3,7 @@
 // resolve -> connect -> banner -> [Challenge] -> Login -> the request's plan -> Logoff, where
 // the plan is a call (Originate), messages (MessageSend each) or an alert (Originate with
 // Read/Playback, phone after phone). It knows nothing of CGI or rendering: it takes a Request
-// and returns an Outcome.
+// and returns an RunResult.
 #pragma once
 
 #include <chrono>
@@ -16,8 +16,8 @@
 #include "eecall/ami/actions.hpp"
 #include "eecall/ami/framing.hpp"
 #include "eecall/ami/session.hpp"
-#include "eecall/outcome.hpp"
-#include "eecall/request.hpp"
+#include "eecall/ami/run_result.hpp"
+#include "eecall/request/request.hpp"
 
 namespace eecall::ami {
 
@@ -62,8 +62,8 @@ class Client {
   explicit Client(ClientSettings settings, ActionIdSource ids = random_action_ids(),
                   Resolver resolver = system_resolver());
 
-  /// Runs the whole session. Never throws; any failure is in the Outcome.
-  Outcome run(const Request& request);
+  /// Runs the whole session. Never throws; any failure is in the RunResult.
+  RunResult run(const Request& request);
 
  private:
   ClientSettings settings_;

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "eecall/ami/message.hpp"
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 
 namespace eecall::ami {
 

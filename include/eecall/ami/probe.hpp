@@ -26,7 +26,7 @@
 #include "eecall/ami/client.hpp"
 #include "eecall/ami/message.hpp"
 #include "eecall/ami/session.hpp"
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 
 namespace eecall::ami {
 

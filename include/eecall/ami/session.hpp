@@ -13,7 +13,7 @@
 
 #include "eecall/ami/actions.hpp"
 #include "eecall/ami/message.hpp"
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 
 namespace eecall::ami {
 

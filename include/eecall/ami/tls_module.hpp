@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 #include "eecall/tls/module_abi.h"
 
 namespace eecall::ami {

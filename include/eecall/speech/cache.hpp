@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "eecall/result.hpp"
+#include "eecall/util/result.hpp"
 
 namespace eecall::speech {
 

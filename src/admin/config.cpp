@@ -1,0 +1,205 @@
+#include "eecall/admin/config.hpp"
+
+#include <boost/property_tree/ini_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include "eecall/request/parse.hpp"
+#include "eecall/util/unique_fd.hpp"
+
+namespace eecall {
+
+namespace {
+
+namespace pt = boost::property_tree;
+
+Failure config_failure(std::string message) {
+  return {ErrorCode::config_error, std::move(message), "config"};
+}
+
+// property_tree parses the file but keeps no line numbers: find them again, so that every
+// error can say where to look. Keys are "section.key".
+std::map<std::string, int> key_lines(std::string_view text) {
+  std::map<std::string, int> lines;
+  std::string section;
+  for (int number = 1; !text.empty(); ++number) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == ';' || line[first] == '#') continue;
+    if (line[first] == '[') {
+      section = std::string(line.substr(first + 1, line.find(']') - first - 1));
+      continue;
+    }
+    auto key = std::string(line.substr(first, line.find('=') - first));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    lines.emplace(section + "." + key, number);
+  }
+  return lines;
+}
+
+// Reads the whole file, but never more than max_config_bytes: a character device given as the
+// configuration (/dev/null is fine, /dev/zero is a mistake) must not be read forever.
+Result<std::string> read_config_text(const std::string& path) {
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!file.valid()) {
+    const int error = errno;  // before any allocation below can change it
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(error) +
+                          " (the web server's user must be able to read it: group www-data, mode 0640)");
+  }
+  std::string text;
+  char chunk[4096];
+  while (text.size() <= max_config_bytes) {
+    const auto n = ::read(file.get(), chunk, sizeof chunk);
+    if (n == 0) return text;
+    if (n < 0) {
+      const int error = errno;
+      if (error == EINTR) continue;
+      return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
+    }
+    text.append(chunk, static_cast<std::size_t>(n));
+  }
+  return config_failure("configuration " + path + " is larger than " +
+                        std::to_string(max_config_bytes) + " bytes");
+}
+
+bool is_profile_name(std::string_view name) {
+  return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           c == '-';
+  });
+}
+
+constexpr std::array<std::string_view, 4> credential_keys = {"host", "port", "user", "secret"};
+
+bool is_credential_key(std::string_view key) {
+  return std::find(credential_keys.begin(), credential_keys.end(), key) != credential_keys.end();
+}
+
+// A profile's PBX must pass the same checks as the URL parameters it replaces.
+std::optional<Failure> check_credentials(const Profile& profile, const std::string& where) {
+  const auto get = [&](const char* key) {
+    auto it = profile.credentials.find(key);
+    return it == profile.credentials.end() ? std::string() : it->second.value;
+  };
+  for (const char* key : {"host", "user", "secret"}) {
+    if (get(key).empty()) {
+      return config_failure(where + ": profile [" + profile.name + "] has no " + key);
+    }
+  }
+  const Params params = {{"ip", get("host")}, {"port", get("port")}, {"user", get("user")},
+                         {"secret", get("secret")}, {"from", "100"}, {"to", "100"}};
+  auto checked = parse_request(params);
+  if (checked) return std::nullopt;
+  const auto key = checked.failure().subject == "ip" ? std::string("host") : checked.failure().subject;
+  const auto it = profile.credentials.find(key);
+  const auto origin = it == profile.credentials.end() ? where : it->second.origin;
+  // The parameter rules speak of "ip"; the file says "host". Never echo the secret.
+  return config_failure(origin + ": profile [" + profile.name + "] " + key + ": " +
+                        (key == "secret" ? std::string("not a usable secret") : checked.failure().message));
+}
+
+}  // namespace
+
+const Profile* Config::profile(std::string_view name) const {
+  auto it = profiles.find(name);
+  return it == profiles.end() ? nullptr : &it->second;
+}
+
+Result<Config> load_config(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {  // /dev/null: an empty configuration
+    return config_failure("configuration " + path + " is not a regular file");
+  }
+  auto read = read_config_text(path);
+  if (!read) return read.failure();
+  const std::string& text = read.value();
+
+  pt::ptree tree;
+  try {
+    std::istringstream parse(text);
+    pt::ini_parser::read_ini(parse, tree);
+  } catch (const pt::ini_parser_error& e) {
+    return config_failure(path + ":" + std::to_string(e.line()) + ": " + e.message());
+  }
+
+  const auto lines = key_lines(text);
+  const auto origin = [&](const std::string& section, const std::string& key) {
+    auto it = lines.find(section + "." + key);
+    return path + ":" + (it == lines.end() ? std::string("?") : std::to_string(it->second));
+  };
+
+  Config config;
+  config.path = path;
+  for (const auto& [section, entries] : tree) {
+    if (entries.empty() && !entries.data().empty()) {
+      return config_failure(origin("", section) + ": '" + section + "' is outside any [section]");
+    }
+    const bool general = section == "general";
+    if (!general && !is_profile_name(section)) {
+      return config_failure(path + ": [" + section +
+                            "] is not a usable profile name (1-32 of A-Z a-z 0-9 _ -)");
+    }
+    Profile profile;
+    profile.name = section;
+    for (const auto& [key, node] : entries) {
+      const auto where = origin(section, key);
+      Setting setting{node.data(), where};
+      if (general && key == "allow_url_credentials") {
+        auto yes = parse_yes_no(key, setting.value);
+        if (!yes) return config_failure(where + ": " + yes.failure().message);
+        config.allow_url_credentials = yes.value();
+      } else if (general && key == "token") {
+        if (setting.value.size() < 16) return config_failure(where + ": token must be at least 16 characters");
+        config.token = setting.value;
+      } else if (!general && is_general_only_key(key)) {
+        return config_failure(where + ": " + key + " belongs in [general]: every request shares it");
+      } else if (!general && is_credential_key(key)) {
+        profile.credentials[key] = setting;
+      } else if (is_setting_key(key)) {
+        (general ? config.general : profile.settings)[key] = setting;
+      } else {
+        return config_failure(where + ": unknown key '" + key + "' in [" + section + "]");
+      }
+    }
+    // Every value is checked now, not at the first request that happens to use it.
+    EffectiveSettings scratch;
+    if (auto failed = apply_settings(scratch, general ? config.general : profile.settings)) {
+      return config_failure(failed->message);
+    }
+    if (!general) {
+      if (auto failed = check_credentials(profile, origin(section, "host"))) return *failed;
+      config.profiles.emplace(section, std::move(profile));
+    }
+  }
+
+  const bool holds_secrets = !config.token.empty() || !config.profiles.empty();
+  if (holds_secrets && (st.st_mode & S_IROTH) != 0) {
+    return config_failure("configuration " + path +
+                          " holds secrets but every user may read it: chmod 0640 it and give it to "
+                          "the web server's group (chgrp www-data)");
+  }
+  return config;
+}
+
+Result<Config> load_config_for(const Environment& env, const std::optional<std::string>& explicit_path) {
+  if (explicit_path) return load_config(*explicit_path);
+  if (auto path = lookup(env, "EECALL_CONFIG"); path && !path->empty()) return load_config(*path);
+  struct stat st {};
+  if (::stat(default_config_path, &st) != 0 && errno == ENOENT) return Config{};
+  return load_config(default_config_path);
+}
+
+}  // namespace eecall

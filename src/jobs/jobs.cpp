@@ -1,0 +1,303 @@
+#include "eecall/jobs/jobs.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+extern "C" {  // glibc 2.36's <sys/pidfd.h> lacks the C++ guards
+#include <sys/pidfd.h>
+}
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "eecall/jobs/detach.hpp"
+#include "eecall/notify/notify.hpp"
+#include "eecall/action/log.hpp"
+
+namespace eecall {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using SystemClock = std::chrono::system_clock;
+
+Failure invalid(std::string message, std::string subject) {
+  return {ErrorCode::invalid_parameter, std::move(message), std::move(subject)};
+}
+
+// --- cancel: SIGTERM, turned into a readable descriptor for the AMI session ---
+
+int cancel_write_end = -1;
+
+extern "C" void write_cancel(int) {
+  const int saved = errno;
+  const char byte = 1;
+  if (::write(cancel_write_end, &byte, 1) < 0) {
+    // The pipe is full: it is readable already.
+  }
+  errno = saved;
+}
+
+// The read end, readable once SIGTERM came; -1 when it cannot be set up (the job then simply
+// dies on SIGTERM, and reads as failed).
+int cancel_on_sigterm() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+  struct sigaction action {};
+  action.sa_handler = write_cancel;
+  sigemptyset(&action.sa_mask);
+  cancel_write_end = fds[1];
+  if (::sigaction(SIGTERM, &action, nullptr) != 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    cancel_write_end = -1;
+    return -1;
+  }
+  return fds[0];
+}
+
+// The job's deadline (SIGALRM) and its cancel (SIGTERM) must work whatever the web server's
+// process left to its CGI child: a signal it ignored or blocked stays so across exec and fork.
+void reset_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (const int number : {SIGALRM, SIGTERM, SIGHUP, SIGINT}) ::signal(number, SIG_DFL);
+}
+
+bool readable(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+// SIGALRM (default action: the process ends) once `budget` is over.
+void end_process_after(milliseconds budget) {
+  ::alarm(static_cast<unsigned>((budget.count() + 999) / 1000));
+}
+
+std::string describe(const ami::Progress& p) {
+  switch (p.step) {
+    case ami::Progress::Step::ringing: return "ringing " + p.phone;
+    case ami::Progress::Step::answered: return p.phone + " answered";
+    case ami::Progress::Step::attempt_ended:
+      return p.phone + ": " + std::string(p.outcome ? attempt_outcome_name(*p.outcome) : "ended");
+  }
+  return {};
+}
+
+// --- status and cancel ---
+
+// Sends SIGTERM to the job's process, if it is still that process (pidfd: no pid reuse race).
+std::optional<Failure> signal_job(const ProcessId& process) {
+  const int pidfd = ::pidfd_open(process.pid, 0);
+  if (pidfd < 0) {
+    const int error = errno;
+    if (error == ESRCH) return std::nullopt;  // already gone
+    return Failure{ErrorCode::internal_error, std::string("cannot reach the job's process: ") + std::strerror(error), "cancel"};
+  }
+  std::optional<Failure> failed;
+  if (is_running(process) && ::pidfd_send_signal(pidfd, SIGTERM, nullptr, 0) != 0 && errno != ESRCH) {
+    const int error = errno;
+    failed = Failure{ErrorCode::internal_error, std::string("cannot signal the job's process: ") + std::strerror(error),
+                     "cancel"};
+  }
+  ::close(pidfd);
+  return failed;
+}
+
+// Reads the record again every 50 ms until `done` says so or `budget` is over.
+template <typename Done>
+Result<JobRecord> poll_until(const JobStore& store, Result<JobRecord> record, const Done& done, milliseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  while (record && !done(record.value()) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+    record = store.read(record.value().id);
+  }
+  return record;
+}
+
+Result<JobRecord> cancel(const JobStore& store, Result<JobRecord> record) {
+  // A job just accepted may not have written its process id yet.
+  record = poll_until(store, std::move(record),
+                      [](const JobRecord& r) { return job_ended(r.state) || r.process.pid != 0; }, seconds(2));
+  if (!record || job_ended(record.value().state)) return record;  // ended: nothing to change
+  if (record.value().process.pid == 0) {
+    return Failure{ErrorCode::timeout,
+                   "the job has not started yet (its process did not record itself within 2 s): ask again",
+                   "cancel"};
+  }
+  if (auto failed = signal_job(record.value().process)) return *failed;
+  spdlog::info("job {}: cancel requested", record.value().id);
+  // The job hangs its call up and logs off: a matter of milliseconds.
+  return poll_until(store, std::move(record), [](const JobRecord& r) { return job_ended(r.state); }, seconds(5));
+}
+
+}  // namespace
+
+Outcome job_state(const Incoming& incoming, const Config& config, const SettingValues& environment,
+                  const JobParams& params) {
+  const auto start = std::chrono::steady_clock::now();
+  if (auto refused_token = check_token(incoming, config)) return refused(*refused_token, start);
+  auto settings = general_settings(incoming, config, environment);
+  if (!settings) return refused(settings.failure(), start);
+  const JobStore store(settings.value().jobs.dir);
+  auto record = store.read(params.job);
+  if (record && params.cancel) record = cancel(store, std::move(record));
+  if (!record) return refused(record.failure(), start);
+  return job_answer(record.value());
+}
+
+Outcome start_job(const Incoming& incoming, const Config& config, const SettingValues& environment,
+                  const Executor& executor) {
+  Incoming for_job = incoming;
+  for_job.limits.max_alert_wait_seconds = cli_max_alert_wait_seconds;  // no web server waits for it
+  auto prepared = prepare(for_job, config, environment);
+  if (!prepared.runnable()) return execute(prepared, executor);
+  const auto refuse = [&](const Failure& f) {
+    set_failure(prepared.answer_instead, f);
+    return execute(prepared, executor);
+  };
+
+  const JobStore store(prepared.settings.jobs.dir);
+  auto created = store.create(prepared.request->action, prepared.settings.jobs.max_jobs);
+  if (!created) return refuse(created.failure());
+  auto record = std::move(created.value());
+  auto side = detach();
+  if (!side) {
+    record.state = JobState::failed;
+    set_failure(record.outcome, side.failure());
+    (void)store.write(record);
+    return refuse(side.failure());
+  }
+  if (side.value() == DetachedSide::job) {
+    reset_signals();
+    log::to_job_log(record.id, prepared.settings.jobs.log_file);
+    const int cancel_fd = cancel_on_sigterm();
+    try {
+      run_job(record, std::move(prepared), executor, cancel_fd);
+    } catch (const std::exception& e) {
+      // Never back into the request's code: this process has no client any more.
+      record.state = JobState::failed;
+      set_failure(record.outcome,
+                  {ErrorCode::internal_error, std::string("internal error in the job: ") + e.what(), "job"});
+      (void)store.write(record);
+    }
+    std::_Exit(0);  // the job's process: nothing of the request's process to finish
+  }
+
+  log::job_accepted(*prepared.request, record.id);
+  Outcome accepted;
+  accepted.action = prepared.request->action;
+  accepted.answer = AnswerKind::job_accepted;
+  accepted.message = "accepted: the " + std::string(action_name(*accepted.action)) +
+                     " runs in the background as job " + record.id + " (job=" + record.id + " tells its state)";
+  accepted.job = JobInfo{record.id, JobState::queued, {}, std::nullopt};
+  accepted.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - prepared.start);
+  return accepted;
+}
+
+Result<JobParams> job_params(const Params& params) {
+  const auto value_of = [&](std::string_view name) -> Result<std::string> {
+    std::string found;
+    for (const auto& [n, v] : params) {
+      if (n != name || v.empty()) continue;
+      if (!found.empty() && found != v) {
+        return invalid(std::string(name) + " is given twice with different values", std::string(name));
+      }
+      found = v;
+    }
+    return found;
+  };
+  const auto flag = [&](std::string_view name) -> Result<bool> {
+    auto v = value_of(name);
+    if (!v) return v.failure();
+    if (v.value().empty() || v.value() == "0") return false;
+    if (v.value() == "1") return true;
+    return invalid(std::string(name) + " must be 0 or 1", std::string(name));
+  };
+  JobParams out;
+  auto background = flag("background");
+  if (!background) return background.failure();
+  auto cancel_flag = flag("cancel");
+  if (!cancel_flag) return cancel_flag.failure();
+  auto job = value_of("job");
+  if (!job) return job.failure();
+  out.background = background.value();
+  out.cancel = cancel_flag.value();
+  out.job = std::move(job.value());
+  if (!out.job.empty() && !is_job_id(out.job)) {
+    return invalid("job must be 32 characters of 0-9 a-f (the id a background request answered)", "job");
+  }
+  if (out.cancel && out.job.empty()) return invalid("cancel=1 needs the job=ID to cancel", "cancel");
+  if (out.background && !out.job.empty()) {
+    return invalid("background=1 starts a job and job=ID asks about one: not both", "background");
+  }
+  return out;
+}
+
+void run_job(JobRecord record, Prepared prepared, const Executor& executor, int cancel_fd) {
+  const JobStore store(prepared.settings.jobs.dir);
+  const auto save = [&] {
+    if (auto failed = store.write(record)) spdlog::error("{}", failed->message);
+  };
+  record.state = JobState::running;
+  record.process = current_process();
+  save();
+
+  auto& client = prepared.settings.client;
+  client.cancel_fd = cancel_fd;
+  client.on_progress = [&](const ami::Progress& progress) {
+    record.detail = describe(progress);
+    save();
+  };
+  if (readable(cancel_fd)) {  // cancelled before it started: nothing is sent
+    set_failure(prepared.answer_instead, {ErrorCode::cancelled, "the request was cancelled before it started", "job"});
+  }
+  const auto wait = prepared.request ? prepared.request->wait : seconds(0);
+  end_process_after(client.total_timeout + wait + seconds(10));
+  const auto outcome = execute(prepared, executor);
+  ::alarm(0);
+
+  record.state = outcome.ok()                              ? JobState::done
+                 : outcome.error == ErrorCode::cancelled ? JobState::cancelled
+                                                         : JobState::failed;
+  record.detail.clear();
+  record.outcome = outcome;
+  const auto& notify = prepared.settings.notify;
+  if (notify.url_template.empty()) {
+    save();
+    return;
+  }
+  record.notify = NotifyReport{"sending", 0, std::nullopt, {}};
+  save();
+  const auto url = notify_url(notify, record.id, record.state, outcome);
+  end_process_after(notify.timeout * notify_tries + seconds(8));
+  record.notify = send_notify(url, notify);
+  ::alarm(0);
+  save();
+  log::job_notified(redact_url(url), *record.notify);
+}
+
+Outcome job_answer(const JobRecord& record) {
+  Outcome o;
+  if (job_ended(record.state)) {
+    o = record.outcome;
+  } else {
+    o.message = record.state == JobState::queued ? std::string("the job has not started yet")
+                : record.detail.empty()          ? std::string("the job is running")
+                                                 : record.detail;
+    o.elapsed = std::chrono::duration_cast<milliseconds>(SystemClock::now() - record.created);
+  }
+  o.action = record.action;
+  o.answer = AnswerKind::job_state;
+  o.job = JobInfo{record.id, record.state, record.detail, record.notify};
+  return o;
+}
+
+}  // namespace eecall
