@@ -45,7 +45,27 @@ std::vector<char*> c_strings(std::vector<std::string>& owned) {
   return out;
 }
 
+// A child may exit before it read all of its standard input (an answer refused at once): the
+// harness's write must then fail with EPIPE, not kill the test with SIGPIPE. So the test process
+// ignores SIGPIPE, and every child gets the default action back (an ignored signal would
+// otherwise stay ignored across exec, and eecall must be tested as a web server starts it).
+void ignore_sigpipe_once() {
+  static const bool ignored = [] {
+    ::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)ignored;
+}
+
 pid_t spawn(const std::vector<std::string>& argv, const Env* env, int in_fd, int out_fd, int err_fd) {
+  ignore_sigpipe_once();
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_fd, STDIN_FILENO);
@@ -59,9 +79,10 @@ pid_t spawn(const std::vector<std::string>& argv, const Env* env, int in_fd, int
   }
   auto env_ptrs = c_strings(env_strings);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_ptrs.data(),
+  const int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, &attributes, arg_ptrs.data(),
                                env != nullptr ? env_ptrs.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
   return pid;
 }
