@@ -18,9 +18,9 @@ namespace {
 
 // An alert's prompt: a recording is named as it is; a text to say becomes an audio file first
 // (from the cache, or synthesized now), whose path Read/Playback get.
-Result<bool> prepare_prompt(Request& request, const EffectiveSettings& settings) {
+Status prepare_prompt(Request& request, const EffectiveSettings& settings) {
   auto& alert = request.alert;
-  if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return true;
+  if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return done;
   const bool asked = !alert.voice.empty();
   auto prompt = speech::prepare(alert.text, asked ? alert.voice : settings.voice, settings.speech);
   if (!prompt) {
@@ -33,7 +33,7 @@ Result<bool> prepare_prompt(Request& request, const EffectiveSettings& settings)
   }
   alert.prompt = std::move(prompt.value().path);
   alert.prompt_duration = prompt.value().duration;
-  return true;
+  return done;
 }
 
 // The anti-flood's answer instead of acting: a duplicate is a success (result 1, nothing done);
@@ -86,8 +86,8 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
   if (auto held = flood.admit()) {
     answer_held(outcome, *held);
     prepared.flood.reset();
-  } else if (auto prompt = prepare_prompt(request, settings); !prompt.ok()) {
-    refuse(prompt.failure());
+  } else if (auto failed = prepare_prompt(request, settings)) {
+    refuse(*failed);
   }
   return prepared;
 }

@@ -85,7 +85,7 @@ bool is_credential_key(std::string_view key) {
 }
 
 // A profile's PBX must pass the same checks as the URL parameters it replaces.
-std::optional<Failure> check_credentials(const Profile& profile, const std::string& where) {
+Status check_credentials(const Profile& profile, const std::string& where) {
   const auto get = [&](const char* key) {
     auto it = profile.credentials.find(key);
     return it == profile.credentials.end() ? std::string() : it->second.value;

@@ -49,7 +49,7 @@ bool token_matches(std::string_view expected, std::string_view given) {
   return memeql_sec(a.data(), b.data(), a.size()) != 0;  // both 64 hex digits
 }
 
-std::optional<Failure> check_token(const Incoming& incoming, const Config& config) {
+Status check_token(const Incoming& incoming, const Config& config) {
   if (config.token.empty()) return std::nullopt;
   auto given = first_value(incoming.params, "token");
   if (given.empty()) given = incoming.bearer_token;
@@ -112,13 +112,13 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
   return resolved;
 }
 
-std::optional<Failure> check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
+Status check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
                                           const char* setting) {
   if (matches(pattern, value)) return std::nullopt;
   return forbidden(std::string(param) + " '" + value + "' is not allowed on this server (" + setting + ")", param);
 }
 
-std::optional<Failure> check_allowed(const Request& request, const Policy& policy) {
+Status check_allowed(const Request& request, const Policy& policy) {
   switch (request.action) {
     case ActionKind::call:
       if (auto refused = check_allowed_value(policy.allow_from, request.from, "from", "allow_from")) return refused;
@@ -137,7 +137,7 @@ std::optional<Failure> check_allowed(const Request& request, const Policy& polic
   return std::nullopt;
 }
 
-std::optional<Failure> check_host_allowed(const Request& request, const Policy& policy) {
+Status check_host_allowed(const Request& request, const Policy& policy) {
   if (policy.allow_hosts.empty() || policy.allow_hosts.allows(request.host)) return std::nullopt;
   return forbidden("ip '" + request.host + "' is not allowed on this server (allow_hosts)", "ip");
 }

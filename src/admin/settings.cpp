@@ -163,9 +163,9 @@ Result<std::string> check_notify_value(std::string_view key, std::string_view va
 }
 
 // Applies one key; the failure message is completed with the origin by the caller.
-std::optional<Failure> apply_one(EffectiveSettings& s, std::string_view key, const std::string& v) {
+Status apply_one(EffectiveSettings& s, std::string_view key, const std::string& v) {
   auto& c = s.client;
-  auto take = [](auto result, auto& target) -> std::optional<Failure> {
+  auto take = [](auto result, auto& target) -> Status {
     if (!result) return result.failure();
     target = std::move(result.value());
     return std::nullopt;
@@ -242,7 +242,7 @@ bool is_general_only_key(std::string_view key) {
   return std::find(general_only_keys.begin(), general_only_keys.end(), key) != general_only_keys.end();
 }
 
-std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values) {
+Status apply_settings(EffectiveSettings& settings, const SettingValues& values) {
   for (const auto& [key, setting] : values) {
     if (auto failed = apply_one(settings, key, setting.value)) {
       return Failure{ErrorCode::config_error, setting.origin + ": " + failed->message, setting.origin};

@@ -16,7 +16,7 @@ using std::chrono::milliseconds;
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::call_failed;
   std::string detail;
-  std::optional<Failure> fatal;
+  Status fatal;
   bool queued = false;  // Asterisk accepted the Originate: the phone was (or may have been) rung
   std::string action_id;
   std::string channel_id;  // ours, given in the Originate
@@ -160,7 +160,7 @@ class AlertRun {
  private:
   // Reads until `done()` after feeding each message to the watch; a failure, or nullopt.
   template <typename Done>
-  std::optional<Failure> watch_until(CallWatch& watch, const Done& done, std::string_view step,
+  Status watch_until(CallWatch& watch, const Done& done, std::string_view step,
                                      Clock::time_point deadline) {
     if (done()) return std::nullopt;
     auto got = session_.await(

@@ -9,7 +9,7 @@ RunResult run_messages(Session& session, const Request& request) {
   const auto recipients = request.phones.empty() ? std::vector<std::string>{request.to} : request.phones;
   const bool several = recipients.size() > 1;
   std::size_t sent = 0;
-  std::optional<Failure> first_failure;
+  Status first_failure;
   for (const auto& to : recipients) {
     const auto start = Clock::now();
     const auto id = session.next_id("action");

@@ -106,7 +106,7 @@ class Connection {
     watch_cancel_fd();
   }
 
-  std::optional<Failure> connect(const std::vector<std::string>& addresses, std::uint16_t port) {
+  Status connect(const std::vector<std::string>& addresses, std::uint16_t port) {
     std::vector<tcp::endpoint> endpoints;
     for (const auto& a : addresses) {
       boost::system::error_code ec;
@@ -132,7 +132,7 @@ class Connection {
   /// TLS): the peer's chain must lead to ca_file (or, when it is empty, to the system store)
   /// and its certificate must name `host` (DNS name, or IP address for an IP literal). Any
   /// failure is tls_failed: never a fallback to plain TCP.
-  std::optional<Failure> start_tls(const std::string& host, std::uint16_t port) {
+  Status start_tls(const std::string& host, std::uint16_t port) {
     const auto failed = [&](const std::string& why) {
       return Failure{ErrorCode::tls_failed,
                      "TLS with " + host + " port " + std::to_string(port) + " failed: " + why, "tls"};
@@ -185,7 +185,7 @@ class Connection {
     }
   }
 
-  std::optional<Failure> send(const Message& message, std::string_view step) {
+  Status send(const Message& message, std::string_view step) {
     auto bytes = encode(message);
     if (!bytes) return bytes.failure();
     if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("AMI >> {}", redacted(message));
@@ -263,11 +263,11 @@ class Connection {
   // connection is closed.
   enum class OnTimeout { cancel, close };
 
-  std::optional<Failure> read_more(std::string_view step) {
+  Status read_more(std::string_view step) {
     return read_more(step, step_deadline(), OnTimeout::close);
   }
 
-  std::optional<Failure> read_more(std::string_view step, Clock::time_point deadline, OnTimeout on_timeout) {
+  Status read_more(std::string_view step, Clock::time_point deadline, OnTimeout on_timeout) {
     if (tls_) return read_more_tls(step, deadline, on_timeout);
     boost::system::error_code result = asio::error::would_block;
     std::size_t got = 0;
@@ -296,7 +296,7 @@ class Connection {
 
   // --- TLS: the module's non-blocking calls, and Asio waiting for the socket in between ---
 
-  std::optional<Failure> read_more_tls(std::string_view step, Clock::time_point deadline, OnTimeout on_timeout) {
+  Status read_more_tls(std::string_view step, Clock::time_point deadline, OnTimeout on_timeout) {
     std::array<char, 512> error{};
     std::size_t got = 0;
     const auto status = tls_call(
@@ -309,7 +309,7 @@ class Connection {
     return std::nullopt;
   }
 
-  std::optional<Failure> send_tls(const std::string& bytes, std::string_view step) {
+  Status send_tls(const std::string& bytes, std::string_view step) {
     std::array<char, 512> error{};
     const auto status = tls_call(
         [&] { return tls_api_->write(tls_.get(), bytes.data(), bytes.size(), error.data(), error.size()); },
@@ -338,7 +338,7 @@ class Connection {
   }
 
   /// Waits until the socket is readable (WANT_READ) or writable (WANT_WRITE), or the deadline.
-  std::optional<Failure> wait_for_socket(int want, std::string_view step, Clock::time_point deadline,
+  Status wait_for_socket(int want, std::string_view step, Clock::time_point deadline,
                                          OnTimeout on_timeout) {
     boost::system::error_code result = asio::error::would_block;
     socket_.async_wait(want == EECALL_TLS_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
@@ -348,11 +348,11 @@ class Connection {
     return std::nullopt;
   }
 
-  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result) {
+  Status run_until_done(std::string_view step, const boost::system::error_code& result) {
     return run_until_done(step, result, step_deadline(), OnTimeout::close);
   }
 
-  std::optional<Failure> run_until_done(std::string_view step, const boost::system::error_code& result,
+  Status run_until_done(std::string_view step, const boost::system::error_code& result,
                                         Clock::time_point deadline, OnTimeout on_timeout) {
     io_.restart();
     while (result == asio::error::would_block && Clock::now() < deadline) {
@@ -466,7 +466,7 @@ std::string Session::banner() const { return impl_->logged_in ? impl_->banner : 
 std::string Session::local_address() const { return impl_->local_address; }
 std::string Session::remote_address() const { return impl_->remote_address; }
 
-std::optional<Failure> Session::open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events) {
+Status Session::open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events) {
   auto& c = impl_->connection;
   const auto& settings = impl_->settings;
   // A literal IP is never looked up (no DNS traffic, no delay).
@@ -547,7 +547,7 @@ Result<Message> Session::exchange(const Message& action, const std::string& id, 
                                  step, step_deadline(), false);
 }
 
-std::optional<Failure> Session::send(const Message& action, std::string_view step) {
+Status Session::send(const Message& action, std::string_view step) {
   return impl_->connection.send(action, step);
 }
 

@@ -197,7 +197,7 @@ void mark_dead(JobRecord& r) {
 
 // The directory must be ours alone: a file planted there could name a pid for a cancel to
 // signal.
-std::optional<Failure> check_dir(const std::string& dir, const struct stat& st) {
+Status check_dir(const std::string& dir, const struct stat& st) {
   const auto fix = " (jobs_dir / EECALL_JOBS_DIR)";
   if (!S_ISDIR(st.st_mode)) return Failure{ErrorCode::config_error, "jobs_dir " + dir + " is not a directory" + fix, "jobs_dir"};
   if (st.st_uid != ::geteuid() && ::geteuid() != 0) {
@@ -255,7 +255,7 @@ bool is_job_id(std::string_view id) {
 
 JobStore::JobStore(std::string dir) : dir_(std::move(dir)) {}
 
-std::optional<Failure> JobStore::write(const JobRecord& record) const {
+Status JobStore::write(const JobRecord& record) const {
   if (!is_job_id(record.id)) return store_failure("not a job id");
   const auto path = dir_ + "/" + record.id + ".json";
   const auto temp = dir_ + "/." + record.id + "." + std::to_string(::getpid()) + ".tmp";

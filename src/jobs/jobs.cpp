@@ -94,14 +94,14 @@ std::string describe(const ami::Progress& p) {
 // --- status and cancel ---
 
 // Sends SIGTERM to the job's process, if it is still that process (pidfd: no pid reuse race).
-std::optional<Failure> signal_job(const ProcessId& process) {
+Status signal_job(const ProcessId& process) {
   const int pidfd = ::pidfd_open(process.pid, 0);
   if (pidfd < 0) {
     const int error = errno;
     if (error == ESRCH) return std::nullopt;  // already gone
     return Failure{ErrorCode::internal_error, std::string("cannot reach the job's process: ") + std::strerror(error), "cancel"};
   }
-  std::optional<Failure> failed;
+  Status failed;
   if (is_running(process) && ::pidfd_send_signal(pidfd, SIGTERM, nullptr, 0) != 0 && errno != ESRCH) {
     const int error = errno;
     failed = Failure{ErrorCode::internal_error, std::string("cannot signal the job's process: ") + std::strerror(error),

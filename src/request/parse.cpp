@@ -59,7 +59,7 @@ Result<std::map<std::string, std::string, std::less<>>> collect(const Params& pa
 }
 
 // msg and say may carry line breaks and tabs; no other control character, no lone CR.
-std::optional<Failure> check_free_text_bytes(const std::string& name, std::string_view text) {
+Status check_free_text_bytes(const std::string& name, std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\0') return invalid(name, name + " contains a NUL byte (%00)");
@@ -128,7 +128,7 @@ Result<MessageDriver> check_driver(std::string_view value) {
   return invalid("drv", "drv must be 'sip' or 'pjsip'");
 }
 
-std::optional<Failure> check_dial_token(std::string_view name, std::string_view value) {
+Status check_dial_token(std::string_view name, std::string_view value) {
   if (text::is_dial_token(value)) return std::nullopt;
   return invalid(name, std::string(name) +
                            " must be 1 to 64 characters among 0-9 A-Z a-z * # + _ . -");
@@ -145,7 +145,7 @@ bool has_control_character(std::string_view v) {
 // a value, and ami::encode() refuses CR, LF and NUL anywhere and a control byte at the start.
 // So the edges must be > 0x20 and not DEL, and no control byte (TAB included) may appear at
 // all: whatever passes here is sent exactly as given. The messages never quote the value.
-std::optional<Failure> check_credential(std::string_view name, std::string_view value) {
+Status check_credential(std::string_view name, std::string_view value) {
   if (value.size() > 200) return invalid(name, std::string(name) + " is longer than 200 bytes");
   if (has_edge_blank(value)) {
     return invalid(name, std::string(name) + " starts or ends with a blank, which AMI would alter");
@@ -268,7 +268,7 @@ class Values {
 };
 
 // Line breaks and NULs: refused wherever they are, before anything else looks at values.
-std::optional<Failure> check_raw_bytes(const Params& params) {
+Status check_raw_bytes(const Params& params) {
   for (const auto& [name, value] : params) {
     if (std::find(known_names.begin(), known_names.end(), name) == known_names.end()) continue;
     if (is_free_text(name)) {
@@ -281,7 +281,7 @@ std::optional<Failure> check_raw_bytes(const Params& params) {
 }
 
 // to, say and play each name what a call does once answered; msg makes it a message.
-std::optional<Failure> check_exclusive(const Values& v, ActionKind kind) {
+Status check_exclusive(const Values& v, ActionKind kind) {
   const bool alert = v.has("say") || v.has("play");
   if (kind == ActionKind::message && alert) {
     return invalid(v.has("say") ? "say" : "play", "say and play make a call; they cannot go with msg");
@@ -292,7 +292,7 @@ std::optional<Failure> check_exclusive(const Values& v, ActionKind kind) {
 }
 
 // Missing parameters: named all at once (the old script named only the last one).
-std::optional<Failure> check_required(const Values& v, ActionKind kind) {
+Status check_required(const Values& v, ActionKind kind) {
   std::vector<std::string_view> required = {"ip", "user", "secret"};
   switch (kind) {
     case ActionKind::call: required.insert(required.end(), {"from", "to"}); break;
@@ -315,8 +315,8 @@ std::optional<Failure> check_required(const Values& v, ActionKind kind) {
 }
 
 // Options that do not apply to this kind of request are refused, not ignored.
-std::optional<Failure> check_options_apply(const Values& v, ActionKind kind) {
-  const auto refuse = [&](std::initializer_list<const char*> names, std::string_view why) -> std::optional<Failure> {
+Status check_options_apply(const Values& v, ActionKind kind) {
+  const auto refuse = [&](std::initializer_list<const char*> names, std::string_view why) -> Status {
     for (const char* option : names) {
       if (v.has(option)) return invalid(option, std::string(option) + " " + std::string(why));
     }
@@ -331,7 +331,7 @@ std::optional<Failure> check_options_apply(const Values& v, ActionKind kind) {
 }
 
 // Where and as whom: ip, port, user, secret (and drv, which only a message uses).
-std::optional<Failure> parse_pbx(const Values& v, Request& request) {
+Status parse_pbx(const Values& v, Request& request) {
   auto host = check_host(*v.get("ip"));
   if (!host) return host.failure();
   request.host = std::move(host.value());
@@ -353,7 +353,7 @@ std::optional<Failure> parse_pbx(const Values& v, Request& request) {
 }
 
 // What a call and an alert share: wait (up to max_wait), ring, callerid.
-std::optional<Failure> parse_call_options(const Values& v, Request& request, int min_wait, int max_wait) {
+Status parse_call_options(const Values& v, Request& request, int min_wait, int max_wait) {
   if (auto wait = v.get("wait")) {
     auto checked = check_seconds("wait", *wait, min_wait, max_wait);
     if (!checked) return checked.failure();
@@ -373,7 +373,7 @@ std::optional<Failure> parse_call_options(const Values& v, Request& request, int
 }
 
 // A call: ring `from` (one phone), then connect it to `to` in the dialplan.
-std::optional<Failure> parse_call(const Values& v, Request& request) {
+Status parse_call(const Values& v, Request& request) {
   request.from = *v.get("from");
   request.to = *v.get("to");
   if (auto bad = check_dial_token("from", request.from)) {
@@ -388,7 +388,7 @@ std::optional<Failure> parse_call(const Values& v, Request& request) {
 }
 
 // A message: `msg` from `from` (a name) to each phone of `to`.
-std::optional<Failure> parse_message(const Values& v, Request& request) {
+Status parse_message(const Values& v, Request& request) {
   request.from = v.get("from").value_or("eedomus");
   request.to = *v.get("to");
   if (auto bad = check_dial_token("from", request.from)) return bad;
@@ -411,7 +411,7 @@ std::optional<Failure> parse_message(const Values& v, Request& request) {
 
 // An alert: the phones of `from` in turn, each hearing `say` or `play`, until one answers (or
 // presses `ack`).
-std::optional<Failure> parse_alert(const Values& v, Request& request, const RequestLimits& limits) {
+Status parse_alert(const Values& v, Request& request, const RequestLimits& limits) {
   request.from = *v.get("from");
   auto phones = check_phone_list("from", request.from);
   if (!phones) return phones.failure();
@@ -479,7 +479,7 @@ Result<Request> parse_request(const Params& params, const RequestLimits& limits)
     if (auto bad = check(v, request.action)) return *bad;
   }
   if (auto bad = parse_pbx(v, request)) return *bad;
-  std::optional<Failure> bad;
+  Status bad;
   switch (request.action) {
     case ActionKind::call: bad = parse_call(v, request); break;
     case ActionKind::message: bad = parse_message(v, request); break;

@@ -79,7 +79,7 @@ Result<std::string> check_audio_dir(std::string_view dir) {
   return d;
 }
 
-std::optional<Failure> check_audio_dir_usable(const std::string& dir) {
+Status check_audio_dir_usable(const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) {
     const int error = errno;
@@ -162,7 +162,7 @@ PendingFile::~PendingFile() {
   if (!path_.empty()) ::unlink(path_.c_str());
 }
 
-std::optional<Failure> PendingFile::commit(const std::string& final_path) {
+Status PendingFile::commit(const std::string& final_path) {
   const auto failed = [&](const std::string& what) {
     return Failure{ErrorCode::speech_failed, what + " " + path_ + ": " + std::strerror(errno), "speech"};
   };

@@ -48,7 +48,7 @@ Result<std::string> load_speech_module(const std::string& module) {
   return entry.value().path;
 }
 
-std::optional<Failure> synthesize_with_module(const std::string& module, std::string_view text,
+Status synthesize_with_module(const std::string& module, std::string_view text,
                                               std::string_view voice, int fd) {
   auto loaded = loaded_api(module);
   if (!loaded) return loaded.failure();

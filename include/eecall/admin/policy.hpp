@@ -33,21 +33,21 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
                          const SettingValues& environment);
 
 /// The token alone, for requests that name no PBX (a background job's state). Failure: forbidden.
-std::optional<Failure> check_token(const Incoming& incoming, const Config& config);
+Status check_token(const Incoming& incoming, const Config& config);
 
 /// The settings of a request that names no PBX: EECALL_* variables, [general], command line.
 Result<EffectiveSettings> general_settings(const Incoming& incoming, const Config& config,
                                            const SettingValues& environment);
 
 /// allow_from (calls) and allow_to (calls and messages), matched against the whole value.
-std::optional<Failure> check_allowed(const Request& request, const Policy& policy);
+Status check_allowed(const Request& request, const Policy& policy);
 /// One value against one of them: forbidden naming `param` and `setting` when it does not match.
-std::optional<Failure> check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
+Status check_allowed_value(const std::string& pattern, const std::string& value, const char* param,
                                           const char* setting);
 
 /// allow_hosts, for a request whose PBX the URL (or --ip) named; a profile's host is the admin's
 /// own choice and is not checked. Nothing is resolved: a name matches only a listed name.
-std::optional<Failure> check_host_allowed(const Request& request, const Policy& policy);
+Status check_host_allowed(const Request& request, const Policy& policy);
 
 /// Constant-time comparison (of SHA-256 digests, so the length leaks nothing either).
 bool token_matches(std::string_view expected, std::string_view given);

@@ -121,7 +121,7 @@ bool is_setting_key(std::string_view key);
 bool is_general_only_key(std::string_view key);
 
 /// Checks and applies `values` in place. Failure: config_error naming the value's origin.
-std::optional<Failure> apply_settings(EffectiveSettings& settings, const SettingValues& values);
+Status apply_settings(EffectiveSettings& settings, const SettingValues& values);
 
 /// The EECALL_* variables present in `env`, as setting values.
 SettingValues environment_values(const Environment& env);

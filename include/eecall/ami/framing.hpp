@@ -46,7 +46,7 @@ class Parser {
   ReadLimits limits_;
   std::string buffer_;
   std::size_t pos_ = 0;
-  std::optional<Failure> failed_;
+  Status failed_;
   Message partial_;
   std::size_t partial_bytes_ = 0;
 };

@@ -77,7 +77,7 @@ struct ProbeQuestions {
 
 struct ProbeFacts {
   /// resolve, connect, TLS, banner, challenge or login failed: nothing below was asked.
-  std::optional<Failure> open_failure;
+  Status open_failure;
   std::chrono::milliseconds open_elapsed{0};  // from the start to the end of the login
   std::string banner;                         // once logged in
   std::string local_address;                  // this host's end of the connection, once connected

@@ -50,10 +50,10 @@ class Session {
   /// Challenge + Login (MD5) or Login (plain) with `events`. No failure's message quotes what
   /// the server sent before the Login succeeded (the log may, sanitised): the answer only says
   /// what kind of failure it was.
-  std::optional<Failure> open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events);
+  Status open(const Endpoint& endpoint, const Resolver& resolver, LoginEvents events);
 
   /// Writes one action (refused by the encoder if a value could break the framing).
-  std::optional<Failure> send(const Message& action, std::string_view step);
+  Status send(const Message& action, std::string_view step);
 
   /// Sends `action` (its ActionID must be set) and reads until its Response. `Response: Error`
   /// becomes permission_denied ("Permission denied") or action_failed with Asterisk's text.

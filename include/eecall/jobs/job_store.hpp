@@ -64,7 +64,7 @@ class JobStore {
   Result<JobRecord> create(ActionKind action, int max_jobs) const;
 
   /// Writes the record atomically (temporary file + rename), mode 0600.
-  std::optional<Failure> write(const JobRecord& record) const;
+  Status write(const JobRecord& record) const;
 
   /// The job's record; one whose process is gone before it ended is rewritten as failed
   /// (internal_error). Failures: invalid_parameter (not an id), unknown_job, internal_error

@@ -29,7 +29,7 @@ Result<std::string> check_audio_dir(std::string_view dir);
 
 /// The directory exists and this process may create files in it. Failure: config_error
 /// "audio_dir" saying who must own it and with which mode.
-std::optional<Failure> check_audio_dir_usable(const std::string& dir);
+Status check_audio_dir_usable(const std::string& dir);
 
 /// The cache file's name without extension: lower-case hex SHA-256 of the engine, the voice and
 /// the text (each length-prefixed, so no two triples give the same bytes).
@@ -58,7 +58,7 @@ class PendingFile {
 
   /// Flushed to disk, closed, then renamed to `final_path` (replacing any file there): a reader
   /// sees the old file or the whole new one, never part of one. Failure: speech_failed.
-  std::optional<Failure> commit(const std::string& final_path);
+  Status commit(const std::string& final_path);
 
  private:
   PendingFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}

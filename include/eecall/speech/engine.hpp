@@ -23,7 +23,7 @@ Result<std::string> load_speech_module(const std::string& module);
 /// Synthesizes through eecall-speech.so (`module`, or when empty the default places), loaded
 /// now. Failures: invalid_parameter "lang" for a voice espeak-ng does not have; speech_failed
 /// "speech" for a missing or mismatched module (naming the files tried) or a failed synthesis.
-std::optional<Failure> synthesize_with_module(const std::string& module, std::string_view text,
+Status synthesize_with_module(const std::string& module, std::string_view text,
                                               std::string_view voice, int fd);
 
 }  // namespace eecall::speech

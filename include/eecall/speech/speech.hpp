@@ -50,7 +50,7 @@ Result<Prompt> prepare(std::string_view text, std::string_view voice, const Sett
 /// What writes the audio of `text` in `voice` to `fd` (an empty file open for reading and
 /// writing) as a WAV file, 8000 Hz, mono, 16-bit. The real one is the speech module.
 using Synthesizer =
-    std::function<std::optional<Failure>(std::string_view text, std::string_view voice, int fd)>;
+    std::function<Status(std::string_view text, std::string_view voice, int fd)>;
 
 /// prepare() with another synthesizer (tests).
 Result<Prompt> prepare(std::string_view text, std::string_view voice, const Settings& settings,

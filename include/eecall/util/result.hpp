@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cassert>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -16,6 +17,11 @@ struct Failure {
   std::string message;
   std::string subject;  // parameter name ("to") or step name ("login"); may be empty
 };
+
+/// What a step that makes nothing returns: empty when it was done, else its Failure. The one
+/// convention for "done or a failure" (`if (auto failed = step()) return *failed;`).
+using Status = std::optional<Failure>;
+inline constexpr std::nullopt_t done = std::nullopt;
 
 template <typename T>
 class Result {
