@@ -19,7 +19,7 @@ set(EECALL_CONFIG_DIR /etc/eecall CACHE PATH "directory that receives the exampl
 install(FILES packaging/eecall.conf DESTINATION ${EECALL_CONFIG_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 
-# eecall's default state_dir (src/front/settings.hpp): shipped empty so that dpkg knows it, and
+# eecall's default state_dir (include/eecall/admin/settings.hpp): shipped empty so that dpkg knows it, and
 # given to the web server's user by the postinst. Override for an unprivileged install.
 set(EECALL_STATE_DIR /var/lib/eecall CACHE PATH "state directory shipped (and chowned by the postinst)")
 install(DIRECTORY DESTINATION ${EECALL_STATE_DIR})

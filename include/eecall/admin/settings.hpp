@@ -75,7 +75,7 @@ inline constexpr int max_repeat_window_seconds = 3600;
 
 /// The anti-flood: at most `max_actions_per_minute` actions per profile (or per PBX host and
 /// port for URL credentials), and the same request again within `repeat_window` answered as a
-/// duplicate. Their memory is one file in `state_dir` (front/flood_guard.hpp).
+/// duplicate. Their memory is one file in `state_dir` (guard/flood_guard.hpp).
 struct FloodLimits {
   int max_actions_per_minute = default_max_actions_per_minute;  // 0: no limit
   std::chrono::seconds repeat_window{0};                        // 0: off

@@ -3,7 +3,7 @@
 // resolve -> connect -> banner -> [Challenge] -> Login -> the request's plan -> Logoff, where
 // the plan is a call (Originate), messages (MessageSend each) or an alert (Originate with
 // Read/Playback, phone after phone). It knows nothing of CGI or rendering: it takes a Request
-// and returns an RunResult.
+// and returns its own RunResult (run_result.hpp).
 #pragma once
 
 #include <chrono>

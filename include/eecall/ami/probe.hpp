@@ -1,6 +1,6 @@
 // The plan of `eecall --check`: what a check asks the PBX, on one Session like every other
 // plan, and the raw replies. It only asks: what the replies mean and how to fix what they show
-// is the front end's business (src/front/check.cpp), so nothing here knows of fixes.
+// is the checkup's business (src/checkup/), so nothing here knows of fixes.
 //
 // Every action is one Asterisk 20 answers for any AMI user (tests/data/k*): ListCommands (the
 // actions the user may send: manager.c lists only those its write= classes allow), CoreSettings,
