@@ -79,6 +79,13 @@ int collect(short* wav, int count, espeak_EVENT* events) {
 int engine_rate(char* error, std::size_t error_size) {
   static int rate = 0;
   if (rate > 0) return rate;
+  // espeak-ng's output set-up opens an audio device through pcaudiolib even when it only
+  // synthesizes to memory; its PulseAudio client then makes $HOME/.config/pulse and
+  // $TMPDIR/pulse-* (as root) and writes "Failed to create secure directory" to the web
+  // server's error log. eecall never plays a sound: a server address that cannot exist makes
+  // that probe fail at once, touching nothing (pcaudiolib then finds no device, which
+  // synchronous synthesis does not need).
+  ::setenv("PULSE_SERVER", "unix:/nonexistent/eecall-plays-no-audio", 1);
   espeak_ng_InitializePath(nullptr);
   espeak_ng_ERROR_CONTEXT context = nullptr;
   espeak_ng_STATUS status = espeak_ng_Initialize(&context);

@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import unittest
 import wave
@@ -50,6 +51,35 @@ CONFFILES = ["/etc/eecall/eecall.conf", "/etc/apache2/conf-available/eecall.conf
 
 def run(*argv, **kw):
     return subprocess.run(argv, capture_output=True, text=True, **kw)
+
+
+def eecall_env(**extra):
+    """The environment of a packaged eecall run by a test: no configuration file and a state,
+    jobs and audio directory of the test's own, so that the suite never reads or writes the
+    machine's /etc/eecall or /var/lib/eecall (a developer may run it on a PBX host)."""
+    work = PKG["work"] / "eecall-run"
+    work.mkdir(exist_ok=True)
+    env = {"PATH": "/usr/bin:/bin", "EECALL_CONFIG": "/dev/null", "EECALL_STATE_DIR": str(work),
+           "EECALL_JOBS_DIR": str(work / "jobs"), "EECALL_AUDIO_DIR": str(work / "audio")}
+    env.update(extra)
+    return env
+
+
+def hermetic_postinst(text, **paths):
+    """The postinst with every path it writes moved under the test's work directory (and those
+    named in `paths` where the test wants them): never the machine's own."""
+    work = PKG["work"] / "postinst-paths"
+    moved = {"conf": work / "etc-eecall" / "eecall.conf", "state": work / "var-lib-eecall",
+             "audio": work / "var-lib-eecall" / "audio", "jobs": work / "var-lib-eecall" / "jobs"}
+    moved.update(paths)
+    for name, path in moved.items():
+        lines = re.findall(rf"(?m)^{name}=.*$", text)
+        assert len(lines) == 1, f"the postinst sets {name} {len(lines)} times"
+        text = text.replace(lines[0], f"{name}={path}")
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    left = [line for line in code if "/var/lib/eecall" in line or "/etc/eecall" in line]
+    assert not left, f"the postinst still writes the machine's paths: {left}"
+    return text
 
 
 def field(name):
@@ -145,9 +175,7 @@ class Contents(unittest.TestCase):
         self.assertIn("jobs=/var/lib/eecall/jobs", text)
         jobs = state / "jobs"
         script = PKG["work"] / "postinst"
-        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", f"conf={conf}")
-                          .replace("state=/var/lib/eecall", f"state={state}")
-                          .replace("jobs=/var/lib/eecall/jobs", f"jobs={jobs}"))
+        script.write_text(hermetic_postinst(text, conf=conf, state=state, jobs=jobs))
         out = run("sh", str(script), "configure")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertEqual((conf.stat().st_gid, stat.S_IMODE(conf.stat().st_mode)),
@@ -166,9 +194,8 @@ class Contents(unittest.TestCase):
         for line in ("audio=/var/lib/eecall/audio", "audio_group=asterisk"):
             self.assertIn(line, text)
         script = PKG["work"] / "postinst-audio"
-        script.write_text(text.replace("conf=/etc/eecall/eecall.conf", "conf=/nonexistent/eecall.conf")
-                          .replace("audio=/var/lib/eecall/audio", f"audio={audio}")
-                          .replace("audio_group=asterisk", f"audio_group={group}"))
+        script.write_text(hermetic_postinst(text.replace("audio_group=asterisk", f"audio_group={group}"),
+                                            conf="/nonexistent/eecall.conf", audio=audio))
         out = run("sh", str(script), "configure")
         self.assertEqual(out.returncode, 0, out.stderr)
         st = audio.stat()
@@ -237,15 +264,14 @@ class PackagedBinary(unittest.TestCase):
         return str(packaged("/usr/lib/cgi-bin/eecall"))
 
     def test_help(self):
-        out = run(self.binary(), "--help", env={"PATH": "/usr/bin:/bin"})
+        out = run(self.binary(), "--help", env=eecall_env())
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("Usage: eecall", out.stdout)
 
     def test_places_a_call_against_the_simulator(self):
         sim = PKG["sim"]
         out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(sim.port), "--user", "eedomus",
-                  "--from", "100", "--to", "291", env={"PATH": "/usr/bin:/bin",
-                                                       "EECALL_SECRET": "s3cret"})
+                  "--from", "100", "--to", "291", env=eecall_env(EECALL_SECRET="s3cret"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         root = ET.fromstring(out.stdout)
         self.assertEqual(root.findtext("result"), "1", out.stdout)
@@ -273,7 +299,7 @@ class PackagedBinary(unittest.TestCase):
             out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(sim.port), "--user",
                       "eedomus", "--from", "100", "--to", "291", "--tls", "--ca-file",
                       str(certs / "ca.pem"),
-                      env={"PATH": "/usr/bin:/bin", "EECALL_SECRET": "s3cret", "LD_DEBUG": "files"})
+                      env=eecall_env(EECALL_SECRET="s3cret", LD_DEBUG="files"))
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr[-2000:])
             self.assertEqual(ET.fromstring(out.stdout).findtext("result"), "1", out.stdout)
             self.assertIn(str(packaged("/usr/lib/eecall/eecall-tls.so")), out.stderr)
@@ -302,9 +328,36 @@ class PackagedBinary(unittest.TestCase):
             self.assertEqual((w.getframerate(), w.getnchannels(), w.getsampwidth()), (8000, 1, 2))
             self.assertGreater(w.getnframes(), 8000)
 
+    def test_the_speech_module_opens_no_sound_server(self):
+        # A synthesis in a process of its own whose HOME and TMPDIR are empty directories of the
+        # test: espeak-ng's audio output probe made $HOME/.config/pulse and $TMPDIR/pulse-* (and
+        # logged "Failed to create secure directory") though eecall never plays a sound.
+        home, tmp = PKG["work"] / "speech-home", PKG["work"] / "speech-tmp"
+        for d in (home, tmp):
+            shutil.rmtree(d, ignore_errors=True)
+            d.mkdir()
+        program = (
+            "import ctypes, sys\n"
+            "class Api(ctypes.Structure):\n"
+            "    _fields_ = [('abi_version', ctypes.c_int), ('engine', ctypes.c_char_p),\n"
+            "                ('synthesize', ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,\n"
+            "                                                ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t))]\n"
+            "entry = ctypes.CDLL(sys.argv[1]).eecall_speech_module\n"
+            "entry.restype = ctypes.POINTER(Api)\n"
+            "error = ctypes.create_string_buffer(512)\n"
+            "with open(sys.argv[2], 'w+b') as f:\n"
+            "    sys.exit(entry().contents.synthesize(b'Fuite', b'fr', f.fileno(), error, 512))\n")
+        out = run(sys.executable, "-c", program, str(packaged("/usr/lib/eecall/eecall-speech.so")),
+                  str(tmp / "speech.wav"), env={"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(tmp)})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertNotIn("secure directory", out.stderr)
+        self.assertEqual(sorted(p.name for p in home.iterdir()), [])
+        self.assertEqual(sorted(p.name for p in tmp.iterdir()), ["speech.wav"])
+
     def test_refuses_a_wrong_secret_with_exit_status_3(self):
         out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),
-                  "--user", "eedomus", "--secret", "wrong", "--from", "100", "--to", "291")
+                  "--user", "eedomus", "--secret", "wrong", "--from", "100", "--to", "291",
+                  env=eecall_env())
         self.assertEqual(out.returncode, 3, out.stdout + out.stderr)
         self.assertEqual(ET.fromstring(out.stdout).findtext("error"), "auth_failed")
 
