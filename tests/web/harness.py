@@ -197,8 +197,10 @@ class Workspace:
             os.chown(self.jobs, pw.pw_uid, pw.pw_gid)
         # EECALL_* settings added to the snippet next to its own (see snippet()).
         # Its own state_dir, and a limit that the load tests (50 requests at once) stay under.
+        # No configuration file: never the machine's /etc/eecall/eecall.conf (a developer may run
+        # the suite on a PBX host where eecall is installed).
         self.settings = {"EECALL_JOBS_DIR": str(self.jobs), "EECALL_STATE_DIR": str(self.state),
-                         "EECALL_MAX_ACTIONS_PER_MINUTE": "1000"}
+                         "EECALL_MAX_ACTIONS_PER_MINUTE": "1000", "EECALL_CONFIG": "/dev/null"}
 
     # How each snippet sets EECALL_CONTEXT, and how one more setting is written after it.
     SETTING_SYNTAX = {
