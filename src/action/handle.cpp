@@ -20,7 +20,7 @@ namespace {
 // (from the cache, or synthesized now), whose path Read/Playback get.
 Status prepare_prompt(Request& request, const EffectiveSettings& settings) {
   auto& alert = request.alert;
-  if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return done;
+  if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return std::nullopt;
   const bool asked = !alert.voice.empty();
   auto prompt = speech::prepare(alert.text, asked ? alert.voice : settings.voice, settings.speech);
   if (!prompt) {
@@ -33,7 +33,7 @@ Status prepare_prompt(Request& request, const EffectiveSettings& settings) {
   }
   alert.prompt = std::move(prompt.value().path);
   alert.prompt_duration = prompt.value().duration;
-  return done;
+  return std::nullopt;
 }
 
 // The anti-flood's answer instead of acting: a duplicate is a success (result 1, nothing done);

@@ -21,7 +21,6 @@ struct Failure {
 /// What a step that makes nothing returns: empty when it was done, else its Failure. The one
 /// convention for "done or a failure" (`if (auto failed = step()) return *failed;`).
 using Status = std::optional<Failure>;
-inline constexpr std::nullopt_t done = std::nullopt;
 
 template <typename T>
 class Result {
