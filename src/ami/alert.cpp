@@ -15,6 +15,9 @@ using std::chrono::milliseconds;
 // events, the prompt, the session) and the alert stops.
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::call_failed;
+  // Why this phone was not reached, as the alert's error should nobody be (busy, no_answer,
+  // not_acknowledged...): judged once, next to `outcome`, never read back from it.
+  ErrorCode error = ErrorCode::call_failed;
   std::string detail;
   Status fatal;
   bool queued = false;  // Asterisk accepted the Originate: the phone was (or may have been) rung
@@ -24,6 +27,7 @@ struct AttemptResult {
   std::string uniqueid;
 };
 
+// How an unanswered call is reported (unanswered_call_outcome()'s codes).
 AttemptOutcome attempt_outcome_of(ErrorCode code) {
   switch (code) {
     case ErrorCode::none: return AttemptOutcome::answered;
@@ -37,26 +41,17 @@ AttemptOutcome attempt_outcome_of(ErrorCode code) {
   }
 }
 
-ErrorCode error_of(AttemptOutcome outcome) {
-  switch (outcome) {
-    case AttemptOutcome::acknowledged:
-    case AttemptOutcome::answered:
-    case AttemptOutcome::sent: return ErrorCode::none;
-    case AttemptOutcome::not_acknowledged: return ErrorCode::not_acknowledged;
-    case AttemptOutcome::busy: return ErrorCode::busy;
-    case AttemptOutcome::no_answer: return ErrorCode::no_answer;
-    case AttemptOutcome::congestion: return ErrorCode::congestion;
-    case AttemptOutcome::hangup: return ErrorCode::hangup;
-    case AttemptOutcome::playback_failed: return ErrorCode::playback_failed;
-    case AttemptOutcome::cancelled: return ErrorCode::cancelled;
-    case AttemptOutcome::call_failed:
-    case AttemptOutcome::failed: break;
-  }
-  return ErrorCode::call_failed;
+// A wait that failed ends the attempt and the alert; a cancel is also the attempt's outcome.
+void stop_attempt(AttemptResult& result, Failure failure) {
+  if (failure.code == ErrorCode::cancelled) result.outcome = AttemptOutcome::cancelled;
+  result.detail = failure.message;
+  result.fatal = std::move(failure);
 }
 
 std::string key_name(char key) { return std::string(1, key); }
 
+// One phone after the other, each a sequence of steps: Originate, ringing, the prompt, the key.
+// Each step returns false when the attempt is over (the AttemptResult says how).
 class AlertRun {
  public:
   AlertRun(Session& session, const Request& request, const ClientSettings& settings)
@@ -66,89 +61,19 @@ class AlertRun {
     AttemptResult result;
     result.action_id = session_.next_id("action");
     result.channel_id = session_.next_id("channel");
-    const auto& channel_id = result.channel_id;
-    auto reply = session_.request(
-        make_alert_originate(request_, phone, settings_.call, settings_.alert, result.action_id, channel_id),
-        "action");
-    if (!reply) {
-      // No reply in time: Asterisk may have queued the call all the same.
-      if (reply.failure().code == ErrorCode::timeout) hang_up(channel_id);
-      result.fatal = reply.failure();  // the same refusal would come for every phone
-      return result;
-    }
-    result.queued = true;
-    report(settings_, Progress::Step::ringing, phone, channel_id);
-    CallWatch watch(result.action_id, channel_id);
-
-    // Ringing, until the OriginateResponse (it comes when the phone answers or gives up).
-    const auto ring_deadline = std::min(Clock::now() + ring_time() + std::chrono::seconds(10), deadline);
-    if (auto failed = watch_until(watch, [&] { return watch.responded(); }, "ring", ring_deadline)) {
-      hang_up(channel_id);  // it may still be ringing
-      if (failed->code == ErrorCode::cancelled) {
-        result.outcome = AttemptOutcome::cancelled;
-        failed->message = "cancelled while " + phone + " was ringing; eecall hung the call up";
-      } else if (failed->code == ErrorCode::timeout && Clock::now() >= deadline) {
-        failed->message = "the alert's deadline (wait=" + std::to_string(request_.wait.count()) +
-                          " s) passed while " + phone + " was ringing; eecall hung the call up";
-      } else if (failed->code == ErrorCode::timeout) {
-        // Asterisk always answers an Originate with an OriginateResponse by its Timeout.
-        failed->message = "no OriginateResponse for the call to " + phone +
-                          " within its ring time: the AMI user needs read = call (events), or the PBX is "
-                          "overloaded; eecall hung the call up";
-      }
-      result.detail = failed->message;
-      result.fatal = failed;
-      return result;
-    }
+    if (!originate(phone, result)) return result;
+    CallWatch watch(result.action_id, result.channel_id);
+    if (!await_originate_response(watch, phone, deadline, result)) return result;
     result.channel = watch.channel();
     if (!watch.answered()) {
-      settle_failed_call(session_, watch);
-      const auto code = unanswered_call_outcome(*watch.reason(), watch.busy_seen());
-      result.outcome = attempt_outcome_of(code);
-      result.detail = describe_call_outcome(code, *watch.reason());
+      judge_unanswered_call(watch, result);
       return result;
     }
     result.uniqueid = watch.uniqueid();
     result.outcome = AttemptOutcome::answered;  // until the prompt and the key say more
-    report(settings_, Progress::Step::answered, phone, channel_id);
-
-    // Answered: the prompt plays (and Read waits for the key) until Asterisk hangs up.
-    const auto play_deadline = std::min(Clock::now() + prompt_time(), deadline);
-    if (auto failed = watch_until(watch, [&] { return watch.ended() || acknowledged(watch); }, "prompt",
-                                  play_deadline)) {
-      hang_up(channel_id);
-      if (failed->code == ErrorCode::cancelled) {
-        result.outcome = AttemptOutcome::cancelled;
-        failed->message = "cancelled while " + phone + " was on the line; eecall hung the call up";
-      } else if (failed->code == ErrorCode::timeout) {
-        failed->message = "the call to " + phone + " was answered but had not ended when the " +
-                          (Clock::now() >= deadline ? std::string("alert's deadline (wait) passed")
-                                                    : std::string("prompt should have been over")) +
-                          "; eecall hung it up";
-      }
-      result.detail = failed->message;
-      result.fatal = failed;
-      return result;
-    }
-    if (acknowledged(watch)) {
-      // Read hangs up right after the key (1-4 ms in h3b); if Asterisk has not, we do.
-      const auto grace = std::min(Clock::now() + std::chrono::seconds(1), deadline);
-      if (watch_until(watch, [&] { return watch.ended(); }, "hangup", grace)) hang_up(channel_id);
-      result.outcome = AttemptOutcome::acknowledged;
-      result.detail = "answered and pressed " + key_name(*request_.alert.ack);
-      return result;
-    }
-    if (!watch.any_variable()) {
-      result.fatal = Failure{ErrorCode::permission_denied,
-                             "the call to " + phone +
-                                 " was answered, but no VarSet event arrived to tell whether the prompt "
-                                 "played" + (request_.alert.ack ? " or the key was pressed" : "") +
-                                 ": the AMI user needs read = call,dialplan",
-                             "events"};
-      result.detail = "answered; whether the prompt played is unknown (no VarSet event)";
-      return result;
-    }
-    judge_ended_call(watch, result);
+    report(settings_, Progress::Step::answered, phone, result.channel_id);
+    if (!await_end_of_prompt(watch, phone, deadline, result)) return result;
+    judge_answered_call(watch, phone, deadline, result);
     return result;
   }
 
@@ -158,6 +83,95 @@ class AlertRun {
   }
 
  private:
+  // The Originate; once Asterisk accepted it the phone is ringing (`queued`).
+  bool originate(const std::string& phone, AttemptResult& result) {
+    auto reply = session_.request(make_alert_originate(request_, phone, settings_.call, settings_.alert,
+                                                       result.action_id, result.channel_id),
+                                  "action");
+    if (!reply) {
+      // No reply in time: Asterisk may have queued the call all the same.
+      if (reply.failure().code == ErrorCode::timeout) hang_up(result.channel_id);
+      result.fatal = reply.failure();  // the same refusal would come for every phone
+      return false;
+    }
+    result.queued = true;
+    report(settings_, Progress::Step::ringing, phone, result.channel_id);
+    return true;
+  }
+
+  // Ringing, until the OriginateResponse (it comes when the phone answers or gives up).
+  bool await_originate_response(CallWatch& watch, const std::string& phone, Clock::time_point deadline,
+                                AttemptResult& result) {
+    const auto ring_deadline = std::min(Clock::now() + ring_time() + std::chrono::seconds(10), deadline);
+    auto failed = watch_until(watch, [&] { return watch.responded(); }, "ring", ring_deadline);
+    if (!failed) return true;
+    hang_up(result.channel_id);  // it may still be ringing
+    if (failed->code == ErrorCode::cancelled) {
+      failed->message = "cancelled while " + phone + " was ringing; eecall hung the call up";
+    } else if (failed->code == ErrorCode::timeout && Clock::now() >= deadline) {
+      failed->message = "the alert's deadline (wait=" + std::to_string(request_.wait.count()) +
+                        " s) passed while " + phone + " was ringing; eecall hung the call up";
+    } else if (failed->code == ErrorCode::timeout) {
+      // Asterisk always answers an Originate with an OriginateResponse by its Timeout.
+      failed->message = "no OriginateResponse for the call to " + phone +
+                        " within its ring time: the AMI user needs read = call (events), or the PBX is "
+                        "overloaded; eecall hung the call up";
+    }
+    stop_attempt(result, std::move(*failed));
+    return false;
+  }
+
+  // Busy, no answer, ...: this phone's outcome; the alert goes on with the next one.
+  void judge_unanswered_call(CallWatch& watch, AttemptResult& result) {
+    settle_failed_call(session_, watch);
+    result.error = unanswered_call_outcome(*watch.reason(), watch.busy_seen());
+    result.outcome = attempt_outcome_of(result.error);
+    result.detail = describe_call_outcome(result.error, *watch.reason());
+  }
+
+  // Answered: the prompt plays (and Read waits for the key) until Asterisk hangs up.
+  bool await_end_of_prompt(CallWatch& watch, const std::string& phone, Clock::time_point deadline,
+                           AttemptResult& result) {
+    const auto play_deadline = std::min(Clock::now() + prompt_time(), deadline);
+    auto failed = watch_until(watch, [&] { return watch.ended() || acknowledged(watch); }, "prompt", play_deadline);
+    if (!failed) return true;
+    hang_up(result.channel_id);
+    if (failed->code == ErrorCode::cancelled) {
+      failed->message = "cancelled while " + phone + " was on the line; eecall hung the call up";
+    } else if (failed->code == ErrorCode::timeout) {
+      failed->message = "the call to " + phone + " was answered but had not ended when the " +
+                        (Clock::now() >= deadline ? std::string("alert's deadline (wait) passed")
+                                                  : std::string("prompt should have been over")) +
+                        "; eecall hung it up";
+    }
+    stop_attempt(result, std::move(*failed));
+    return false;
+  }
+
+  // The key was pressed, or the call ended: which, and what the prompt did.
+  void judge_answered_call(CallWatch& watch, const std::string& phone, Clock::time_point deadline,
+                           AttemptResult& result) {
+    if (acknowledged(watch)) {
+      // Read hangs up right after the key (1-4 ms in h3b); if Asterisk has not, we do.
+      const auto grace = std::min(Clock::now() + std::chrono::seconds(1), deadline);
+      if (watch_until(watch, [&] { return watch.ended(); }, "hangup", grace)) hang_up(result.channel_id);
+      result.outcome = AttemptOutcome::acknowledged;
+      result.detail = "answered and pressed " + key_name(*request_.alert.ack);
+      return;
+    }
+    if (!watch.any_variable()) {
+      result.fatal = Failure{ErrorCode::permission_denied,
+                             "the call to " + phone +
+                                 " was answered, but no VarSet event arrived to tell whether the prompt "
+                                 "played" + (request_.alert.ack ? " or the key was pressed" : "") +
+                                 ": the AMI user needs read = call,dialplan",
+                             "events"};
+      result.detail = "answered; whether the prompt played is unknown (no VarSet event)";
+      return;
+    }
+    judge_ended_call(watch, result);
+  }
+
   // Reads until `done()` after feeding each message to the watch; a failure, or nullopt.
   template <typename Done>
   Status watch_until(CallWatch& watch, const Done& done, std::string_view step,
@@ -207,6 +221,7 @@ class AlertRun {
     const auto status = watch.variable("READSTATUS").value_or("");
     const auto key = watch.variable(ack_variable).value_or("");
     result.outcome = AttemptOutcome::not_acknowledged;
+    result.error = ErrorCode::not_acknowledged;
     if (status == "ERROR") {
       result.outcome = AttemptOutcome::playback_failed;
       result.fatal = Failure{ErrorCode::playback_failed, playback_failure_message(), "prompt"};
@@ -229,12 +244,43 @@ class AlertRun {
   const ClientSettings& settings_;
 };
 
-// When nobody acknowledged: someone answering without the key says more than the last busy line.
-ErrorCode overall_failure(const std::vector<Attempt>& attempts) {
-  for (const auto& a : attempts) {
-    if (a.outcome == AttemptOutcome::not_acknowledged) return ErrorCode::not_acknowledged;
+// The alert's error should nobody be reached, after one more attempt: someone answering
+// without the key says more than the last busy line.
+ErrorCode nobody_error_after(ErrorCode so_far, const AttemptResult& attempt) {
+  return so_far == ErrorCode::not_acknowledged ? so_far : attempt.error;
+}
+
+// Before each phone: a cancel request, or the alert's deadline, ends the alert.
+Status may_ring(Session& session, const Request& request, const std::string& phone, Clock::time_point deadline) {
+  if (session.cancelled()) {
+    return Failure{ErrorCode::cancelled, "the alert was cancelled before " + phone + " was rung", "alert"};
   }
-  return attempts.empty() ? ErrorCode::call_failed : error_of(attempts.back().outcome);
+  if (Clock::now() >= deadline) {
+    return Failure{ErrorCode::timeout,
+                   "the alert's deadline (wait=" + std::to_string(request.wait.count()) + " s) passed before " +
+                       phone + " could be rung",
+                   "wait"};
+  }
+  return std::nullopt;
+}
+
+// A phone answered (and with `ack`, pressed the key): the alert's success.
+void reached(RunResult& outcome, const Request& request, const std::string& phone, const AttemptResult& result) {
+  outcome.channel = result.channel;
+  outcome.uniqueid = result.uniqueid;
+  if (request.alert.ack) outcome.acknowledged_by = phone;
+  outcome.message = phone + (request.alert.ack ? " acknowledged with " + key_name(*request.alert.ack)
+                                               : std::string(" answered; the prompt was played"));
+}
+
+// Every round went by: nobody answered (or acknowledged).
+void nobody_reached(RunResult& outcome, const Request& request, ErrorCode error) {
+  outcome.error = error;
+  outcome.subject = "alert";
+  outcome.message = std::string(request.alert.ack ? "nobody acknowledged" : "nobody answered") + " after " +
+                    std::to_string(outcome.attempts.size()) + " call" +
+                    (outcome.attempts.size() == 1 ? "" : "s");
+  if (!outcome.attempts.empty()) outcome.message += ": " + outcome.attempts.back().detail;
 }
 
 }  // namespace
@@ -245,17 +291,11 @@ RunResult run_alert(Session& session, const Request& request, const ClientSettin
   // Keep time to hang up a call and log off before the request's own deadline.
   const auto reserve = std::min<milliseconds>(std::chrono::seconds(2), settings.total_timeout / 2);
   const auto deadline = session.total_deadline() - reserve;
+  auto nobody_error = ErrorCode::call_failed;  // no phone to ring
   for (int round = 0; round < request.alert.rounds; ++round) {
     for (const auto& phone : request.phones) {
-      if (session.cancelled()) {
-        set_failure(outcome, {ErrorCode::cancelled, "the alert was cancelled before " + phone + " was rung", "alert"});
-        return outcome;
-      }
-      if (Clock::now() >= deadline) {
-        set_failure(outcome, {ErrorCode::timeout,
-                              "the alert's deadline (wait=" + std::to_string(request.wait.count()) +
-                                  " s) passed before " + phone + " could be rung",
-                              "wait"});
+      if (auto stop = may_ring(session, request, phone, deadline)) {
+        set_failure(outcome, *stop);
         return outcome;
       }
       const auto start = Clock::now();
@@ -271,21 +311,13 @@ RunResult run_alert(Session& session, const Request& request, const ClientSettin
         return outcome;
       }
       if (result.outcome == AttemptOutcome::acknowledged || result.outcome == AttemptOutcome::answered) {
-        outcome.channel = result.channel;
-        outcome.uniqueid = result.uniqueid;
-        if (request.alert.ack) outcome.acknowledged_by = phone;
-        outcome.message = phone + (request.alert.ack ? " acknowledged with " + key_name(*request.alert.ack)
-                                                     : std::string(" answered; the prompt was played"));
+        reached(outcome, request, phone, result);
         return outcome;
       }
+      nobody_error = nobody_error_after(nobody_error, result);
     }
   }
-  outcome.error = overall_failure(outcome.attempts);
-  outcome.subject = "alert";
-  outcome.message = std::string(request.alert.ack ? "nobody acknowledged" : "nobody answered") + " after " +
-                    std::to_string(outcome.attempts.size()) + " call" +
-                    (outcome.attempts.size() == 1 ? "" : "s");
-  if (!outcome.attempts.empty()) outcome.message += ": " + outcome.attempts.back().detail;
+  nobody_reached(outcome, request, nobody_error);
   return outcome;
 }
 

@@ -52,6 +52,26 @@ std::string describe_call_outcome(ErrorCode code, int reason) {
   }
 }
 
+namespace {
+
+// The wait for the OriginateResponse failed: a cancel hangs the call up; a timeout says why.
+Failure wait_failed(Session& session, const Request& request, const std::string& channel_id, Failure failure) {
+  if (failure.code == ErrorCode::cancelled) {
+    // Still ringing: hang it up by the ChannelId Asterisk gave it (docs/alerts.md).
+    auto hung_up = session.request(make_hangup(channel_id, session.next_id("hangup")), "hangup");
+    failure.message = "cancelled while " + request.from + " was ringing; " +
+                      (hung_up ? std::string("eecall hung the call up")
+                               : "the Hangup failed: " + hung_up.failure().message);
+  } else if (failure.code == ErrorCode::timeout) {
+    failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
+                      " s: the call may still be ringing (events only arrive if the AMI "
+                      "user has read = call)";
+  }
+  return failure;
+}
+
+}  // namespace
+
 RunResult run_call(Session& session, const Request& request, const ClientSettings& settings) {
   RunResult outcome;
   const bool waiting = request.wait.count() > 0;
@@ -76,19 +96,7 @@ RunResult run_call(Session& session, const Request& request, const ClientSetting
       },
       "wait", deadline);
   if (!event) {
-    auto failure = event.failure();
-    if (failure.code == ErrorCode::cancelled) {
-      // Still ringing: hang it up by the ChannelId Asterisk gave it (docs/alerts.md).
-      auto hung_up = session.request(make_hangup(channel_id, session.next_id("hangup")), "hangup");
-      failure.message = "cancelled while " + request.from + " was ringing; " +
-                        (hung_up ? std::string("eecall hung the call up")
-                                 : "the Hangup failed: " + hung_up.failure().message);
-    } else if (failure.code == ErrorCode::timeout) {
-      failure.message = "no OriginateResponse within " + std::to_string(request.wait.count()) +
-                        " s: the call may still be ringing (events only arrive if the AMI "
-                        "user has read = call)";
-    }
-    set_failure(outcome, failure);
+    set_failure(outcome, wait_failed(session, request, channel_id, event.failure()));
     return outcome;
   }
   settle_failed_call(session, watch);

@@ -13,6 +13,7 @@
 
 #include "eecall/ami/actions.hpp"
 #include "eecall/ami/message.hpp"
+#include "eecall/ami/resolver.hpp"
 #include "eecall/util/result.hpp"
 
 namespace eecall::ami {
@@ -24,11 +25,6 @@ using Clock = std::chrono::steady_clock;
 /// session; tests inject fixed ones to replay recorded transcripts byte for byte.
 using ActionIdSource = std::function<std::string(std::string_view step)>;
 ActionIdSource random_action_ids();
-
-/// The resolver step, replaceable in tests. Returns "address" strings (IP literals).
-using Resolver = std::function<Result<std::vector<std::string>>(const std::string& host,
-                                                                std::chrono::milliseconds)>;
-Resolver system_resolver();
 
 /// Where to log in, and with which event classes (LoginEvents: none, call, call + dialplan).
 struct Endpoint {
