@@ -18,8 +18,10 @@ namespace {
 
 // An alert's prompt: a recording is named as it is; a text to say becomes an audio file first
 // (from the cache, or synthesized now), whose path Read/Playback get.
-Status prepare_prompt(Request& request, const EffectiveSettings& settings) {
-  auto& alert = request.alert;
+Status prepare_prompt(Prepared& prepared) {
+  const auto& request = *prepared.request;
+  const auto& settings = prepared.settings;
+  const auto& alert = request.alert;
   if (request.action != ActionKind::alert || alert.kind == PromptKind::play) return std::nullopt;
   const bool asked = !alert.voice.empty();
   auto prompt = speech::prepare(alert.text, asked ? alert.voice : settings.voice, settings.speech);
@@ -31,8 +33,7 @@ Status prepare_prompt(Request& request, const EffectiveSettings& settings) {
     }
     return failure;
   }
-  alert.prompt = std::move(prompt.value().path);
-  alert.prompt_duration = prompt.value().duration;
+  prepared.spoken = std::move(prompt.value());
   return std::nullopt;
 }
 
@@ -50,6 +51,15 @@ void answer_held(Outcome& outcome, const Held& held) {
 }
 
 }  // namespace
+
+Request Prepared::to_run() const {
+  Request run = *request;
+  if (spoken) {
+    run.alert.prompt = spoken->path;
+    run.alert.prompt_duration = spoken->duration;
+  }
+  return run;
+}
 
 Prepared prepare(const Incoming& incoming, const Config& config, const SettingValues& environment) {
   Prepared prepared;
@@ -86,7 +96,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
   if (auto held = flood.admit()) {
     answer_held(outcome, *held);
     prepared.flood.reset();
-  } else if (auto failed = prepare_prompt(request, settings)) {
+  } else if (auto failed = prepare_prompt(prepared)) {
     refuse(*failed);
   }
   return prepared;
@@ -94,7 +104,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
 
 Outcome execute(Prepared& prepared, const Executor& executor) {
   const bool runs = prepared.runnable();
-  Outcome outcome = runs ? executor(*prepared.request, prepared.settings.client) : prepared.answer_instead;
+  Outcome outcome = runs ? executor(prepared.to_run(), prepared.settings.client) : prepared.answer_instead;
   if (prepared.flood) prepared.flood->settle(outcome.ok(), runs);
   outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - prepared.start);

@@ -12,6 +12,7 @@
 #include "eecall/guard/flood_guard.hpp"
 #include "eecall/admin/policy.hpp"
 #include "eecall/action/outcome.hpp"
+#include "eecall/speech/speech.hpp"
 #include "eecall/request/parse.hpp"
 
 namespace eecall {
@@ -24,8 +25,12 @@ Executor network_executor();
 /// A request checked and made ready to run, or refused.
 struct Prepared {
   std::chrono::steady_clock::time_point start;  // when it arrived
-  std::optional<Request> request;  // once parsed (also when refused later: the log names it)
+  /// Once parsed (also when refused later: the log names it); never changed afterwards.
+  std::optional<Request> request;
   EffectiveSettings settings;      // the profile's, [general]'s, ... (policy.hpp)
+  /// A spoken alert's audio file, made (or found in the cache) by prepare(): what Read or
+  /// Playback will be given instead of the text.
+  std::optional<speech::Prompt> spoken;
   /// What to answer without running: a refusal (its error set), or a duplicate's success.
   Outcome answer_instead;
   std::optional<FloodGuard> flood;  // admitted by the anti-flood: told how the run ended
@@ -33,6 +38,9 @@ struct Prepared {
   [[nodiscard]] bool runnable() const {
     return request.has_value() && answer_instead.ok() && !answer_instead.duplicate;
   }
+  /// What the AMI core runs: the request as parsed, with the spoken prompt's file when there is
+  /// one.
+  [[nodiscard]] Request to_run() const;
 };
 
 /// The validating half: the policy (token, profile, URL credentials), the parameters,
