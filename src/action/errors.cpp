@@ -2,74 +2,30 @@
 
 namespace eecall {
 
-std::string_view error_name(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::none: return "none";
-    case ErrorCode::missing_parameter: return "missing_parameter";
-    case ErrorCode::invalid_parameter: return "invalid_parameter";
-    case ErrorCode::resolve_failed: return "resolve_failed";
-    case ErrorCode::connect_failed: return "connect_failed";
-    case ErrorCode::timeout: return "timeout";
-    case ErrorCode::not_asterisk: return "not_asterisk";
-    case ErrorCode::auth_failed: return "auth_failed";
-    case ErrorCode::permission_denied: return "permission_denied";
-    case ErrorCode::action_failed: return "action_failed";
-    case ErrorCode::protocol_error: return "protocol_error";
-    case ErrorCode::tls_failed: return "tls_failed";
-    case ErrorCode::busy: return "busy";
-    case ErrorCode::no_answer: return "no_answer";
-    case ErrorCode::congestion: return "congestion";
-    case ErrorCode::hangup: return "hangup";
-    case ErrorCode::call_failed: return "call_failed";
-    case ErrorCode::not_acknowledged: return "not_acknowledged";
-    case ErrorCode::playback_failed: return "playback_failed";
-    case ErrorCode::internal_error: return "internal_error";
-    case ErrorCode::forbidden: return "forbidden";
-    case ErrorCode::config_error: return "config_error";
-    case ErrorCode::speech_failed: return "speech_failed";
-    case ErrorCode::method_not_allowed: return "method_not_allowed";
-    case ErrorCode::rate_limited: return "rate_limited";
-    case ErrorCode::cancelled: return "cancelled";
-    case ErrorCode::unknown_job: return "unknown_job";
-    case ErrorCode::busy_jobs: return "busy_jobs";
+namespace {
+
+// The code's row; a value outside the enumeration (a cast gone wrong) reads as internal_error.
+constexpr const ErrorInfo& info(ErrorCode code) noexcept {
+  const auto index = static_cast<std::size_t>(code);
+  return index < error_table.size() ? error_table[index]
+                                    : error_table[static_cast<std::size_t>(ErrorCode::internal_error)];
+}
+
+}  // namespace
+
+std::string_view error_name(ErrorCode code) noexcept { return info(code).name; }
+
+std::optional<ErrorCode> error_code_named(std::string_view name) noexcept {
+  for (const auto& row : error_table) {
+    if (row.name == name) return row.code;
   }
-  return "internal_error";
+  return std::nullopt;
 }
 
 int http_status(ErrorCode code, AnswerKind kind) noexcept {
   if (kind == AnswerKind::job_accepted) return 202;
   if (kind == AnswerKind::job_state || kind == AnswerKind::check) return 200;
-  switch (code) {
-    case ErrorCode::none: return 200;
-    case ErrorCode::missing_parameter:
-    case ErrorCode::invalid_parameter: return 400;
-    case ErrorCode::timeout: return 504;
-    case ErrorCode::internal_error:
-    case ErrorCode::config_error:
-    case ErrorCode::speech_failed: return 500;
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::method_not_allowed: return 405;
-    case ErrorCode::rate_limited: return 429;
-    case ErrorCode::unknown_job: return 404;
-    case ErrorCode::cancelled: return 409;
-    case ErrorCode::busy_jobs: return 503;
-    case ErrorCode::resolve_failed:
-    case ErrorCode::connect_failed:
-    case ErrorCode::not_asterisk:
-    case ErrorCode::auth_failed:
-    case ErrorCode::permission_denied:
-    case ErrorCode::action_failed:
-    case ErrorCode::protocol_error:
-    case ErrorCode::tls_failed:
-    case ErrorCode::busy:
-    case ErrorCode::no_answer:
-    case ErrorCode::congestion:
-    case ErrorCode::hangup:
-    case ErrorCode::call_failed:
-    case ErrorCode::not_acknowledged:
-    case ErrorCode::playback_failed: return 502;
-  }
-  return 500;
+  return info(code).http;
 }
 
 std::string_view http_reason(int status) noexcept {
@@ -95,20 +51,7 @@ int exit_status(ErrorCode code, AnswerKind kind) noexcept {
   if (kind == AnswerKind::job_accepted || kind == AnswerKind::job_state) {
     return static_cast<int>(ExitStatus::success);
   }
-  if (code == ErrorCode::forbidden) return static_cast<int>(ExitStatus::forbidden);
-  if (code == ErrorCode::config_error) return static_cast<int>(ExitStatus::config_error);
-  switch (http_status(code)) {
-    case 200: return static_cast<int>(ExitStatus::success);
-    case 400:
-    case 404:  // a job id that names nothing
-    case 405: return static_cast<int>(ExitStatus::bad_input);
-    case 409:
-    case 502: return static_cast<int>(ExitStatus::pbx_failure);
-    case 429:
-    case 503: return static_cast<int>(ExitStatus::try_later);
-    case 504: return static_cast<int>(ExitStatus::timeout);
-    default: return static_cast<int>(ExitStatus::internal_error);
-  }
+  return static_cast<int>(info(code).exit);
 }
 
 }  // namespace eecall

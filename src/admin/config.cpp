@@ -107,6 +107,103 @@ Status check_credentials(const Profile& profile, const std::string& where) {
                         (key == "secret" ? std::string("not a usable secret") : checked.failure().message));
 }
 
+// The configuration must be a file (or a character device such as /dev/null: an empty
+// configuration). Its mode, for check_secrets_private().
+Result<mode_t> config_file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+    return config_failure("configuration " + path + " is not a regular file");
+  }
+  return st.st_mode;
+}
+
+Result<pt::ptree> parse_ini(const std::string& path, const std::string& text) {
+  pt::ptree tree;
+  try {
+    std::istringstream parse(text);
+    pt::ini_parser::read_ini(parse, tree);
+  } catch (const pt::ini_parser_error& e) {
+    return config_failure(path + ":" + std::to_string(e.line()) + ": " + e.message());
+  }
+  return tree;
+}
+
+// Where a key was set: "path:line" ("path:?" when the line was not found again).
+struct KeyOrigins {
+  std::string path;
+  std::map<std::string, int> lines;  // key_lines()
+
+  [[nodiscard]] std::string of(const std::string& section, const std::string& key) const {
+    auto it = lines.find(section + "." + key);
+    return path + ":" + (it == lines.end() ? std::string("?") : std::to_string(it->second));
+  }
+};
+
+// Files one key of a section: a policy key of [general], a profile's credential, or a setting
+// of either; any other key is refused.
+Status take_key(Config& config, Profile& profile, bool general, const std::string& key, Setting setting) {
+  const auto& where = setting.origin;
+  if (general && key == "allow_url_credentials") {
+    auto yes = parse_yes_no(key, setting.value);
+    if (!yes) return config_failure(where + ": " + yes.failure().message);
+    config.allow_url_credentials = yes.value();
+  } else if (general && key == "token") {
+    if (setting.value.size() < 16) return config_failure(where + ": token must be at least 16 characters");
+    config.token = setting.value;
+  } else if (!general && is_general_only_key(key)) {
+    return config_failure(where + ": " + key + " belongs in [general]: every request shares it");
+  } else if (!general && is_credential_key(key)) {
+    profile.credentials[key] = std::move(setting);
+  } else if (is_setting_key(key)) {
+    (general ? config.general : profile.settings)[key] = std::move(setting);
+  } else {
+    return config_failure(where + ": unknown key '" + key + "' in [" + profile.name + "]");
+  }
+  return done;
+}
+
+// Reads [general] or a profile into `config`. Every value is checked now, not at the first
+// request that happens to use it.
+Status read_section(Config& config, const std::string& section, const pt::ptree& entries,
+                    const KeyOrigins& origins) {
+  if (entries.empty() && !entries.data().empty()) {
+    return config_failure(origins.of("", section) + ": '" + section + "' is outside any [section]");
+  }
+  const bool general = section == "general";
+  if (!general && !is_profile_name(section)) {
+    return config_failure(origins.path + ": [" + section +
+                          "] is not a usable profile name (1-32 of A-Z a-z 0-9 _ -)");
+  }
+  Profile profile;
+  profile.name = section;
+  for (const auto& [key, node] : entries) {
+    if (auto failed = take_key(config, profile, general, key, {node.data(), origins.of(section, key)})) {
+      return failed;
+    }
+  }
+  EffectiveSettings scratch;
+  if (auto failed = apply_settings(scratch, general ? config.general : profile.settings)) {
+    return config_failure(failed->message);
+  }
+  if (general) return done;
+  if (auto failed = check_credentials(profile, origins.of(section, "host"))) return failed;
+  config.profiles.emplace(section, std::move(profile));
+  return done;
+}
+
+// A file that holds a secret (a profile's or the token) must not be readable by everyone.
+Status check_secrets_private(const Config& config, mode_t mode) {
+  const bool holds_secrets = !config.token.empty() || !config.profiles.empty();
+  if (!holds_secrets || (mode & S_IROTH) == 0) return done;
+  return config_failure("configuration " + config.path +
+                        " holds secrets but every user may read it: chmod 0640 it and give it to "
+                        "the web server's group (chgrp www-data)");
+}
+
 }  // namespace
 
 const Profile* Config::profile(std::string_view name) const {
@@ -115,82 +212,20 @@ const Profile* Config::profile(std::string_view name) const {
 }
 
 Result<Config> load_config(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    const int error = errno;
-    return config_failure("cannot read configuration " + path + ": " + std::strerror(error));
-  }
-  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {  // /dev/null: an empty configuration
-    return config_failure("configuration " + path + " is not a regular file");
-  }
-  auto read = read_config_text(path);
-  if (!read) return read.failure();
-  const std::string& text = read.value();
+  auto mode = config_file_mode(path);
+  if (!mode) return mode.failure();
+  auto text = read_config_text(path);
+  if (!text) return text.failure();
+  auto tree = parse_ini(path, text.value());
+  if (!tree) return tree.failure();
 
-  pt::ptree tree;
-  try {
-    std::istringstream parse(text);
-    pt::ini_parser::read_ini(parse, tree);
-  } catch (const pt::ini_parser_error& e) {
-    return config_failure(path + ":" + std::to_string(e.line()) + ": " + e.message());
-  }
-
-  const auto lines = key_lines(text);
-  const auto origin = [&](const std::string& section, const std::string& key) {
-    auto it = lines.find(section + "." + key);
-    return path + ":" + (it == lines.end() ? std::string("?") : std::to_string(it->second));
-  };
-
+  const KeyOrigins origins{path, key_lines(text.value())};
   Config config;
   config.path = path;
-  for (const auto& [section, entries] : tree) {
-    if (entries.empty() && !entries.data().empty()) {
-      return config_failure(origin("", section) + ": '" + section + "' is outside any [section]");
-    }
-    const bool general = section == "general";
-    if (!general && !is_profile_name(section)) {
-      return config_failure(path + ": [" + section +
-                            "] is not a usable profile name (1-32 of A-Z a-z 0-9 _ -)");
-    }
-    Profile profile;
-    profile.name = section;
-    for (const auto& [key, node] : entries) {
-      const auto where = origin(section, key);
-      Setting setting{node.data(), where};
-      if (general && key == "allow_url_credentials") {
-        auto yes = parse_yes_no(key, setting.value);
-        if (!yes) return config_failure(where + ": " + yes.failure().message);
-        config.allow_url_credentials = yes.value();
-      } else if (general && key == "token") {
-        if (setting.value.size() < 16) return config_failure(where + ": token must be at least 16 characters");
-        config.token = setting.value;
-      } else if (!general && is_general_only_key(key)) {
-        return config_failure(where + ": " + key + " belongs in [general]: every request shares it");
-      } else if (!general && is_credential_key(key)) {
-        profile.credentials[key] = setting;
-      } else if (is_setting_key(key)) {
-        (general ? config.general : profile.settings)[key] = setting;
-      } else {
-        return config_failure(where + ": unknown key '" + key + "' in [" + section + "]");
-      }
-    }
-    // Every value is checked now, not at the first request that happens to use it.
-    EffectiveSettings scratch;
-    if (auto failed = apply_settings(scratch, general ? config.general : profile.settings)) {
-      return config_failure(failed->message);
-    }
-    if (!general) {
-      if (auto failed = check_credentials(profile, origin(section, "host"))) return *failed;
-      config.profiles.emplace(section, std::move(profile));
-    }
+  for (const auto& [section, entries] : tree.value()) {
+    if (auto failed = read_section(config, section, entries, origins)) return *failed;
   }
-
-  const bool holds_secrets = !config.token.empty() || !config.profiles.empty();
-  if (holds_secrets && (st.st_mode & S_IROTH) != 0) {
-    return config_failure("configuration " + path +
-                          " holds secrets but every user may read it: chmod 0640 it and give it to "
-                          "the web server's group (chgrp www-data)");
-  }
+  if (auto failed = check_secrets_private(config, mode.value())) return *failed;
   return config;
 }
 

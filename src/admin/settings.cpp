@@ -162,14 +162,49 @@ Result<std::string> check_notify_value(std::string_view key, std::string_view va
   return std::string(value);
 }
 
-// Applies one key; the failure message is completed with the origin by the caller.
+// Stores a checked value in `target`, or gives the check's failure.
+template <typename T, typename Target>
+Status take(Result<T> result, Target& target) {
+  if (!result) return result.failure();
+  target = std::move(result.value());
+  return done;
+}
+
+// A whole number of seconds from `min` to `max`.
+Result<std::chrono::seconds> check_seconds(std::string_view key, std::string_view value, int min, int max,
+                                           const char* what) {
+  auto seconds = check_count(key, value, min, max, what);
+  if (!seconds) return seconds.failure();
+  return std::chrono::seconds(seconds.value());
+}
+
+// audio_max_mb: whole MiB, so that the bound reads the same in the file and the docs.
+Result<std::uint64_t> check_audio_max_bytes(std::string_view key, std::string_view value) {
+  auto mb = check_count(key, value, 1, 65536, "a whole number of MiB");
+  if (!mb) return mb.failure();
+  return static_cast<std::uint64_t>(mb.value()) << 20;
+}
+
+Result<std::string> check_voice_setting(std::string_view value) {
+  auto voice = speech::check_voice(value);
+  if (!voice) {
+    return bad("voice", "voice must be an espeak-ng voice name of 1 to 40 characters among A-Z a-z "
+                        "0-9 _ + - (e.g. fr, en, de)");
+  }
+  return std::move(voice.value());
+}
+
+// ring is given in seconds and kept in milliseconds.
+Result<int> check_ring_ms(std::string_view value) {
+  auto seconds = check_ring_seconds("ring", value);
+  if (!seconds) return seconds.failure();
+  return seconds.value() * 1000;
+}
+
+// Checks and applies one key: one line per key, its check and where it goes. The failure
+// message is completed with the origin by the caller.
 Status apply_one(EffectiveSettings& s, std::string_view key, const std::string& v) {
   auto& c = s.client;
-  auto take = [](auto result, auto& target) -> Status {
-    if (!result) return result.failure();
-    target = std::move(result.value());
-    return std::nullopt;
-  };
   if (key == "timeout") return take(parse_timeout(v), c.total_timeout);
   if (key == "step_timeout") return take(parse_timeout(v), c.step_timeout);
   if (key == "ack_timeout") return take(parse_ack_timeout(v), c.alert.ack_timeout);
@@ -181,31 +216,15 @@ Status apply_one(EffectiveSettings& s, std::string_view key, const std::string& 
   if (key == "callerid") return take(check_caller_id_name("callerid", v), c.call.caller_id_name);
   if (key == "allow_from") return take(check_regex("allow_from", v), s.policy.allow_from);
   if (key == "allow_to") return take(check_regex("allow_to", v), s.policy.allow_to);
-  if (key == "voice") {
-    auto voice = speech::check_voice(v);
-    if (!voice) {
-      return bad("voice", "voice must be an espeak-ng voice name of 1 to 40 characters among A-Z a-z "
-                          "0-9 _ + - (e.g. fr, en, de)");
-    }
-    s.voice = std::move(voice.value());
-    return std::nullopt;
-  }
+  if (key == "voice") return take(check_voice_setting(v), s.voice);
   if (key == "audio_dir") return take(speech::check_audio_dir(v), s.speech.audio_dir);
-  if (key == "audio_max_mb") {  // whole MiB, so that the bound reads the same in the file and the docs
-    auto mb = check_count(key, v, 1, 65536, "a whole number of MiB");
-    if (!mb) return mb.failure();
-    s.speech.max_bytes = static_cast<std::uint64_t>(mb.value()) << 20;
-    return std::nullopt;
-  }
+  if (key == "audio_max_mb") return take(check_audio_max_bytes(key, v), s.speech.max_bytes);
   if (key == "max_actions_per_minute") {
     return take(check_count(key, v, 0, max_max_actions_per_minute, "a number of actions"),
                 s.flood.max_actions_per_minute);
   }
   if (key == "repeat_window") {
-    auto seconds = check_count(key, v, 0, max_repeat_window_seconds, "a number of seconds");
-    if (!seconds) return seconds.failure();
-    s.flood.repeat_window = std::chrono::seconds(seconds.value());
-    return std::nullopt;
+    return take(check_seconds(key, v, 0, max_repeat_window_seconds, "a number of seconds"), s.flood.repeat_window);
   }
   if (key == "state_dir") return take(check_absolute_path(key, v), s.flood.state_dir);
   if (key == "allow_hosts") return take(HostList::parse(v), s.policy.allow_hosts);
@@ -214,20 +233,12 @@ Status apply_one(EffectiveSettings& s, std::string_view key, const std::string& 
   if (key == "job_log") return take(check_absolute_path(key, v), s.jobs.log_file);
   if (key == "notify_url") return take(check_notify_template(v), s.notify.url_template);
   if (key == "notify_timeout") {
-    auto seconds = check_count(key, v, 1, 30, "a whole number of seconds");
-    if (!seconds) return seconds.failure();
-    s.notify.timeout = std::chrono::seconds(seconds.value());
-    return std::nullopt;
+    return take(check_seconds(key, v, 1, 30, "a whole number of seconds"), s.notify.timeout);
   }
   if (key.starts_with(notify_value_prefix) && is_setting_key(key)) {
     return take(check_notify_value(key, v), s.notify.values[std::string(key.substr(notify_value_prefix.size()))]);
   }
-  if (key == "ring") {
-    auto r = check_ring_seconds("ring", v);
-    if (!r) return r.failure();
-    c.call.ring_timeout_ms = r.value() * 1000;
-    return std::nullopt;
-  }
+  if (key == "ring") return take(check_ring_ms(v), c.call.ring_timeout_ms);
   return bad(key, "unknown setting '" + std::string(key) + "'");
 }
 

@@ -1,8 +1,12 @@
 // Error codes: their stable names and the HTTP and exit statuses they map to (issue 2, 5 and 6).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "eecall/action/errors.hpp"
 
@@ -89,6 +93,146 @@ TEST(Error, NamesAreUniqueSnakeCase) {
     EXPECT_NE(name.front(), '_');
     EXPECT_NE(name.back(), '_');
   }
+}
+
+TEST(AnswerKind, ACheckReportIs200AndExitsWithItsErrorsStatus) {
+  for (const auto& row : error_table) {
+    EXPECT_EQ(http_status(row.code, AnswerKind::check), 200) << row.name;
+    EXPECT_EQ(exit_status(row.code, AnswerKind::check), exit_status(row.code)) << row.name;
+  }
+}
+
+TEST(Error, CodeNamedIsTheInverseOfErrorName) {
+  for (const auto& m : mappings) EXPECT_EQ(error_code_named(m.name), m.code) << m.name;
+  EXPECT_EQ(error_code_named(""), std::nullopt);
+  EXPECT_EQ(error_code_named("Busy"), std::nullopt);
+  EXPECT_EQ(error_code_named("no such code"), std::nullopt);
+}
+
+TEST(Error, TheTableHasOneRowPerCodeInOrder) {
+  ASSERT_EQ(error_table.size(), std::size(mappings));
+  for (std::size_t i = 0; i < error_table.size(); ++i) {
+    EXPECT_EQ(error_table[i].code, mappings[i].code);
+    EXPECT_FALSE(error_table[i].text.empty()) << error_table[i].name;
+  }
+}
+
+// A value outside the enumeration reads as internal_error, as it always did.
+TEST(Error, AnUnknownValueReadsAsInternalError) {
+  const auto stray = static_cast<ErrorCode>(200);
+  EXPECT_EQ(error_name(stray), "internal_error");
+  EXPECT_EQ(http_status(stray), 500);
+  EXPECT_EQ(exit_status(stray), 1);
+}
+
+// --- The documentation's error tables say what the table says ---------------------------------
+
+// One code as a document lists it, with the statuses printed next to it.
+struct Documented {
+  std::string code;
+  std::string http;
+  std::string exit;
+  int line;
+};
+
+std::vector<std::string> lines_of(const std::string& relative_path) {
+  const std::string path = std::string(EECALL_TEST_DATA) + "/../../" + relative_path;
+  std::ifstream file(path);
+  EXPECT_TRUE(file) << "cannot read " << path;
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> split(const std::string& text, const std::string& separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (auto at = text.find(separator); at != std::string::npos; at = text.find(separator, start)) {
+    parts.push_back(text.substr(start, at - start));
+    start = at + separator.size();
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(' ');
+  return first == std::string::npos ? std::string() : text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+bool is_identifier(const std::string& word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+
+// README.md: the Markdown table under "| error | HTTP | exit | meaning |"; the codes of a row are
+// the `quoted` words of its first cell.
+std::vector<Documented> readme_error_table() {
+  const auto lines = lines_of("README.md");
+  std::vector<Documented> listed;
+  auto at = std::find(lines.begin(), lines.end(), "| error | HTTP | exit | meaning |");
+  if (at == lines.end()) return listed;
+  for (at += 2; at != lines.end() && at->starts_with("|"); ++at) {
+    const auto cells = split(*at, "|");  // "", codes, HTTP, exit, meaning, ""
+    if (cells.size() < 5) ADD_FAILURE() << "README.md:" << (at - lines.begin() + 1) << ": not a table row";
+    if (cells.size() < 5) continue;
+    const auto quoted = split(cells[1], "`");
+    for (std::size_t i = 1; i < quoted.size(); i += 2) {
+      listed.push_back({quoted[i], trimmed(cells[2]), trimmed(cells[3]), static_cast<int>(at - lines.begin() + 1)});
+    }
+  }
+  return listed;
+}
+
+// docs/eecall.1: the tbl table of EXIT STATUS (tab-separated cells). A first cell may start with
+// "context: " and list codes separated by ", "; a cell of prose ("a job accepted") names no code.
+std::vector<Documented> man_error_table() {
+  const auto lines = lines_of("docs/eecall.1");
+  std::vector<Documented> listed;
+  auto at = std::find(lines.begin(), lines.end(), ".SH EXIT STATUS");
+  at = std::find(at, lines.end(), "error\tHTTP\texit");
+  if (at == lines.end()) return listed;
+  for (++at; at != lines.end() && *at != ".TE"; ++at) {
+    const auto cells = split(*at, "\t");
+    if (cells.size() != 3) ADD_FAILURE() << "docs/eecall.1:" << (at - lines.begin() + 1) << ": not a table row";
+    if (cells.size() != 3) continue;
+    const auto colon = cells[0].rfind(": ");
+    const auto words = split(colon == std::string::npos ? cells[0] : cells[0].substr(colon + 2), ", ");
+    if (!std::all_of(words.begin(), words.end(), is_identifier)) continue;
+    for (const auto& word : words) listed.push_back({word, cells[1], cells[2], static_cast<int>(at - lines.begin() + 1)});
+  }
+  return listed;
+}
+
+// Every code but none listed once, with its statuses. method_not_allowed has no exit status in
+// the documentation (`dash`): only a web server can cause it.
+void expect_the_error_table(const std::vector<Documented>& listed, const std::string& document,
+                            const std::string& dash) {
+  ASSERT_FALSE(listed.empty()) << document << ": no error table found";
+  std::set<std::string> seen;
+  for (const auto& doc : listed) {
+    const auto where = document + ":" + std::to_string(doc.line) + ": " + doc.code;
+    const auto code = error_code_named(doc.code);
+    if (!code || *code == ErrorCode::none) {
+      ADD_FAILURE() << where << " is no error code";
+      continue;
+    }
+    EXPECT_TRUE(seen.insert(doc.code).second) << where << " is listed twice";
+    EXPECT_EQ(doc.http, std::to_string(http_status(*code))) << where;
+    const auto exit = *code == ErrorCode::method_not_allowed ? dash : std::to_string(exit_status(*code));
+    EXPECT_EQ(doc.exit, exit) << where;
+  }
+  for (const auto& row : error_table) {
+    if (row.code == ErrorCode::none) continue;  // success is no error: its row is prose
+    EXPECT_EQ(seen.count(std::string(row.name)), 1U) << document << " lacks " << row.name;
+  }
+}
+
+TEST(ErrorDocs, ReadmeTableMatchesTheErrorTable) {
+  expect_the_error_table(readme_error_table(), "README.md", "\xE2\x80\x94");  // an em dash
+}
+
+TEST(ErrorDocs, ManPageExitStatusTableMatchesTheErrorTable) {
+  expect_the_error_table(man_error_table(), "docs/eecall.1", "\\(em");
 }
 
 TEST(Error, ReasonPhrases) {

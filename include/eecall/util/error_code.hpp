@@ -36,6 +36,11 @@ enum class ErrorCode {
   cancelled,     // the job was stopped by a cancel request (its call hung up)
   unknown_job,   // job=ID names no job (never existed, or cleaned up)
   busy_jobs,     // max_jobs background jobs are already running
+  // A new code: give it its row in error_table (action/errors.hpp), at the same place; if it
+  // goes last, move last_error_code below.
 };
+
+/// The last enumerator: error_table (action/errors.hpp) checks it has a row for each.
+inline constexpr ErrorCode last_error_code = ErrorCode::busy_jobs;
 
 }  // namespace eecall
