@@ -163,7 +163,7 @@ Status take_key(Config& config, Profile& profile, bool general, const std::strin
   } else {
     return config_failure(where + ": unknown key '" + key + "' in [" + profile.name + "]");
   }
-  return done;
+  return std::nullopt;
 }
 
 // Reads [general] or a profile into `config`. Every value is checked now, not at the first
@@ -189,16 +189,16 @@ Status read_section(Config& config, const std::string& section, const pt::ptree&
   if (auto failed = apply_settings(scratch, general ? config.general : profile.settings)) {
     return config_failure(failed->message);
   }
-  if (general) return done;
+  if (general) return std::nullopt;
   if (auto failed = check_credentials(profile, origins.of(section, "host"))) return failed;
   config.profiles.emplace(section, std::move(profile));
-  return done;
+  return std::nullopt;
 }
 
 // A file that holds a secret (a profile's or the token) must not be readable by everyone.
 Status check_secrets_private(const Config& config, mode_t mode) {
   const bool holds_secrets = !config.token.empty() || !config.profiles.empty();
-  if (!holds_secrets || (mode & S_IROTH) == 0) return done;
+  if (!holds_secrets || (mode & S_IROTH) == 0) return std::nullopt;
   return config_failure("configuration " + config.path +
                         " holds secrets but every user may read it: chmod 0640 it and give it to "
                         "the web server's group (chgrp www-data)");

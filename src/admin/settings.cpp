@@ -167,7 +167,7 @@ template <typename T, typename Target>
 Status take(Result<T> result, Target& target) {
   if (!result) return result.failure();
   target = std::move(result.value());
-  return done;
+  return std::nullopt;
 }
 
 // A whole number of seconds from `min` to `max`.
