@@ -12,6 +12,7 @@
 #include "eecall/admin/policy.hpp"
 #include "eecall/admin/settings.hpp"
 #include "eecall/action/render.hpp"
+#include "eecall/version.hpp"
 
 namespace eecall {
 
@@ -259,7 +260,7 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   param("--profile", "profile", "PBX profile of the configuration file");
   param("--token", "token", "the token the configuration's [general] token= requires");
   app.add_flag("-v,--verbose", verbose, "log the AMI exchange (secrets redacted) on stderr");
-  app.set_version_flag("--version", std::string("eecall ") + "0.1.0");
+  app.set_version_flag("--version", "eecall " + std::string(version));
 
   try {
     app.parse(argc, argv);
