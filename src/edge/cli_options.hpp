@@ -1,4 +1,5 @@
-// The command line's options (CLI11) and its --help.
+// The command line's options (CLI11), in the groups `eecall --help` shows. The help stays
+// short; the long prose (every parameter and setting, the answers, examples) is docs/eecall.1.
 #pragma once
 
 #include <CLI/CLI.hpp>
