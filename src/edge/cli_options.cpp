@@ -45,9 +45,9 @@ Every parameter and setting, the answers, the exit statuses and examples: man ee
 )";
 
 // A request parameter given as an option: kept by name, it overrides QUERY's.
-CLI::Option* add_param(CLI::App& app, CliOptions& options, const std::string& flags,
-                       const std::string& name, const std::string& help) {
-  return app.add_option_function<std::string>(
+void add_param(CLI::App& app, CliOptions& options, const std::string& flags, const std::string& name,
+               const std::string& help) {
+  app.add_option_function<std::string>(
       flags, [&given = options.given, name](const std::string& v) { given[name] = v; }, help);
 }
 
@@ -70,19 +70,6 @@ void add_connection_options(CLI::App& app, CliOptions& options) {
   add_param(app, options, "--secret", "secret", "AMI secret (prefer EECALL_SECRET)");
   add_param(app, options, "--profile", "profile", "PBX profile of the configuration file, instead of the four above");
   add_param(app, options, "--token", "token", "the token the configuration's [general] token= requires");
-}
-
-// The command line's own: settings that win over EECALL_* and the configuration file.
-void add_setting_options(CLI::App& app, CliOptions& options) {
-  app.option_defaults()->group("Settings (override EECALL_* and the configuration file)");
-  app.add_option("--config", options.config_path,
-                 "configuration file (default EECALL_CONFIG, else /etc/eecall/eecall.conf)");
-  app.add_option("--timeout", options.timeout, "total deadline in seconds (default 10)");
-  app.add_option("--auth", options.auth, "login method: md5 (default) or plain");
-  app.add_flag("--tls", options.tls, "TLS to AMI (usually port 5039), certificate and name verified");
-  app.add_option("--ca-file", options.ca_file, "CA certificates for --tls (default: the system store)");
-  app.add_option("--context", options.context, "dialplan context for calls (default from-internal)");
-  app.add_option("--channel", options.channel, "channel template (default Local/{from}@{context})");
 }
 
 void add_call_options(CLI::App& app, CliOptions& options) {
@@ -132,6 +119,19 @@ void add_output_options(CLI::App& app, CliOptions& options) {
   app.option_defaults()->group("Output");
   app.add_option("--format", options.format_name, "answer format: xml, json or text")->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose, "log the AMI exchange (secrets redacted) on stderr");
+}
+
+// The command line's own: settings that win over EECALL_* and the configuration file.
+void add_setting_options(CLI::App& app, CliOptions& options) {
+  app.option_defaults()->group("Settings (override EECALL_* and the configuration file)");
+  app.add_option("--config", options.config_path,
+                 "configuration file (default EECALL_CONFIG, else /etc/eecall/eecall.conf)");
+  app.add_option("--timeout", options.timeout, "total deadline in seconds (default 10)");
+  app.add_option("--auth", options.auth, "login method: md5 (default) or plain");
+  app.add_flag("--tls", options.tls, "TLS to AMI (usually port 5039), certificate and name verified");
+  app.add_option("--ca-file", options.ca_file, "CA certificates for --tls (default: the system store)");
+  app.add_option("--context", options.context, "dialplan context for calls (default from-internal)");
+  app.add_option("--channel", options.channel, "channel template (default Local/{from}@{context})");
 }
 
 // Made again here, so that help and version come last rather than first.
