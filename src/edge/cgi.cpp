@@ -94,72 +94,96 @@ void write_answer(std::ostream& out, const Outcome& outcome, Format format, bool
 // DELETE, OPTIONS and the rest are answered 405 before anything else is even read.
 bool method_acts(std::string_view method) { return method == "GET" || method == "POST"; }
 
+// The body is read here, bounded, before cgicc sees it: a huge CONTENT_LENGTH is refused
+// unread, and a body shorter than announced is the client's error, not ours.
+Result<std::string> read_body(const Environment& env, std::istream& in) {
+  std::string body;
+  const auto length = lookup(env, "CONTENT_LENGTH");
+  if (!length || length->empty()) return body;
+  char* end = nullptr;
+  const auto n = std::strtoull(length->c_str(), &end, 10);
+  if (*end != '\0' || n > max_post_bytes) {
+    return Failure{ErrorCode::invalid_parameter,
+                   "request body larger than " + std::to_string(max_post_bytes) + " bytes", "body"};
+  }
+  body.resize(static_cast<std::size_t>(n));
+  in.read(body.data(), static_cast<std::streamsize>(n));
+  if (static_cast<std::size_t>(in.gcount()) != body.size()) {
+    return Failure{ErrorCode::invalid_parameter, "request body shorter than its CONTENT_LENGTH", "body"};
+  }
+  return body;
+}
+
+// The query string's and the form body's parameters, decoded by cgicc.
+Params form_params(const Environment& env, const std::string& body) {
+  Input input(env, body);
+  cgicc::Cgicc cgi(&input);
+  Params params;
+  for (const auto& entry : cgi.getElements()) params.emplace_back(entry.getName(), entry.getValue());
+  return params;
+}
+
+// format= wins over the Accept header's choice.
+Result<Format> requested_format(const Params& params, Format negotiated) {
+  const auto format_param = std::find_if(params.begin(), params.end(), [](const auto& p) {
+    return p.first == "format" && !p.second.empty();
+  });
+  if (format_param == params.end()) return negotiated;
+  if (auto chosen = parse_format(format_param->second)) return *chosen;
+  return Failure{ErrorCode::invalid_parameter, "format must be xml, json or text", "format"};
+}
+
+// Reads, checks and serves the request, and writes its answer. A failure is a refusal before
+// serve(), for the caller to answer in `format`, which format= may have changed.
+Status answer_request(const Environment& env, std::istream& in, std::ostream& out,
+                      std::string_view method, Format& format, const Executor& executor,
+                      const Prober& prober) {
+  if (!method_acts(method)) {
+    return Failure{ErrorCode::method_not_allowed,
+                   "the HTTP method '" + std::string(method.substr(0, 32)) + "' does not act here: use GET or POST",
+                   "method"};
+  }
+  const auto body = read_body(env, in);
+  if (!body) return body.failure();
+  Params params = form_params(env, body.value());
+  const auto chosen = requested_format(params, format);
+  if (!chosen) return chosen.failure();
+  format = chosen.value();
+
+  // The admin's configuration is wrong, not the request: 500, and the log says where.
+  const auto config = load_config_for(env, std::nullopt);
+  if (!config) return Failure{ErrorCode::config_error, config.failure().message, "config"};
+
+  Incoming incoming;
+  incoming.params = std::move(params);
+  incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
+  incoming.over_http = true;
+  write_answer(out, serve(incoming, config.value(), environment_values(env), executor, prober), format);
+  return done;
+}
+
+// A request refused before serve() (which logs its own): logged here, then answered.
+void answer_refusal(std::ostream& out, const Failure& failure, Format format, bool with_body) {
+  const auto outcome = failed_outcome(failure);
+  log::request_done(nullptr, outcome);
+  write_answer(out, outcome, format, with_body);
+}
+
 }  // namespace
 
 bool is_cgi(const Environment& env) { return lookup(env, "GATEWAY_INTERFACE").has_value(); }
 
 int run_cgi(const Environment& env, std::istream& in, std::ostream& out, const Executor& executor,
             const Prober& prober) {
-  Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
   const auto method = lookup(env, "REQUEST_METHOD").value_or("");
-  auto answer_refusal = [&](ErrorCode code, std::string message, std::string subject) {
-    auto o = failed_outcome({code, std::move(message), std::move(subject)});
-    log::request_done(nullptr, o);
-    write_answer(out, o, format, method != "HEAD");
-    return 0;
-  };
+  Format format = negotiate(lookup(env, "HTTP_ACCEPT").value_or(""));
+  Status refused;
   try {
-    if (!method_acts(method)) {
-      return answer_refusal(ErrorCode::method_not_allowed,
-                            "the HTTP method '" + method.substr(0, 32) + "' does not act here: use GET or POST",
-                            "method");
-    }
-    // The body is read here, bounded, before cgicc sees it: a huge CONTENT_LENGTH is refused
-    // unread, and a body shorter than announced is the client's error, not ours.
-    std::string body;
-    if (auto length = lookup(env, "CONTENT_LENGTH"); length && !length->empty()) {
-      char* end = nullptr;
-      const auto n = std::strtoull(length->c_str(), &end, 10);
-      if (*end != '\0' || n > max_post_bytes) {
-        return answer_refusal(ErrorCode::invalid_parameter,
-                              "request body larger than " + std::to_string(max_post_bytes) + " bytes",
-                              "body");
-      }
-      body.resize(static_cast<std::size_t>(n));
-      in.read(body.data(), static_cast<std::streamsize>(n));
-      if (static_cast<std::size_t>(in.gcount()) != body.size()) {
-        return answer_refusal(ErrorCode::invalid_parameter,
-                              "request body shorter than its CONTENT_LENGTH", "body");
-      }
-    }
-    Input input(env, body);
-    cgicc::Cgicc cgi(&input);
-    Params params;
-    for (const auto& entry : cgi.getElements()) params.emplace_back(entry.getName(), entry.getValue());
-
-    const auto format_param = std::find_if(params.begin(), params.end(), [](const auto& p) {
-      return p.first == "format" && !p.second.empty();
-    });
-    if (format_param != params.end()) {
-      auto chosen = parse_format(format_param->second);
-      if (!chosen) {
-        return answer_refusal(ErrorCode::invalid_parameter, "format must be xml, json or text", "format");
-      }
-      format = *chosen;
-    }
-
-    // The admin's configuration is wrong, not the request: 500, and the log says where.
-    auto config = load_config_for(env, std::nullopt);
-    if (!config) return answer_refusal(ErrorCode::config_error, config.failure().message, "config");
-
-    Incoming incoming;
-    incoming.params = std::move(params);
-    incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
-    incoming.over_http = true;
-    write_answer(out, serve(incoming, config.value(), environment_values(env), executor, prober), format);
+    refused = answer_request(env, in, out, method, format, executor, prober);
   } catch (const std::exception& e) {
-    return answer_refusal(ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi");
+    refused = Failure{ErrorCode::internal_error, std::string("internal error: ") + e.what(), "cgi"};
   }
+  if (refused) answer_refusal(out, *refused, format, method != "HEAD");
   return 0;
 }
 
