@@ -378,26 +378,30 @@ CheckItem refused_phone(const std::string& name, const std::string& phone, std::
               failure.code);
 }
 
-CheckItem judge_pjsip_endpoint(const std::string& phone, const Answer& answer, bool needed) {
-  const std::string name = "phone " + phone;
-  if (!answer) {
-    const auto& failure = answer.failure();
-    if (failure.code == ErrorCode::action_failed && failure.message.starts_with("Unable to retrieve endpoint")) {
-      if (!needed) {
-        return item(name, CheckStatus::unknown,
-                    "no PJSIP endpoint " + quoted(phone) +
-                        ": fine for an outside number or a phone of another "
-                        "driver, which the dialplan reaches its own way",
-                    "if it is a phone: FreePBX: Applications > Extensions; " + by_hand("pjsip", phone), false,
-                    ErrorCode::call_failed);
-      }
-      return item(name, CheckStatus::failed, "no PJSIP endpoint " + quoted(phone) + " (" + failure.message + ")",
-                  "create it (FreePBX: Applications > Extensions, a PJSIP extension " + phone +
-                      "), or drv=sip for a chan_sip phone",
-                  true, ErrorCode::call_failed);
-    }
+// PJSIPShowEndpoint failed: no such endpoint (a failure only where the phone must be one), or
+// the question itself was refused.
+CheckItem pjsip_endpoint_unanswered(const std::string& name, const std::string& phone, const Failure& failure,
+                                    bool needed) {
+  if (failure.code != ErrorCode::action_failed || !failure.message.starts_with("Unable to retrieve endpoint")) {
     return refused_phone(name, phone, "pjsip", failure, needed);
   }
+  if (!needed) {
+    return item(name, CheckStatus::unknown,
+                "no PJSIP endpoint " + quoted(phone) +
+                    ": fine for an outside number or a phone of another "
+                    "driver, which the dialplan reaches its own way",
+                "if it is a phone: FreePBX: Applications > Extensions; " + by_hand("pjsip", phone), false,
+                ErrorCode::call_failed);
+  }
+  return item(name, CheckStatus::failed, "no PJSIP endpoint " + quoted(phone) + " (" + failure.message + ")",
+              "create it (FreePBX: Applications > Extensions, a PJSIP extension " + phone +
+                  "), or drv=sip for a chan_sip phone",
+              true, ErrorCode::call_failed);
+}
+
+CheckItem judge_pjsip_endpoint(const std::string& phone, const Answer& answer, bool needed) {
+  const std::string name = "phone " + phone;
+  if (!answer) return pjsip_endpoint_unanswered(name, phone, answer.failure(), needed);
   std::string state;
   std::vector<std::pair<std::string, std::string>> contacts;  // URI, Status
   bool has_aor_contact = false;
