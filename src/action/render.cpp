@@ -54,7 +54,7 @@ struct Fields {
   struct Try {
     std::string phone;
     std::string outcome;
-    std::string seconds;  // one decimal, e.g. "4.3"
+    std::chrono::milliseconds elapsed;  // shown in seconds with one decimal, e.g. 4.3
     std::string detail;
   };
   std::vector<Try> attempts;
@@ -78,10 +78,17 @@ struct Fields {
   std::vector<Check> checks;
 };
 
+// An attempt's time is shown in seconds with one decimal: the same rounding for every format.
+long long tenths_of_second(std::chrono::milliseconds ms) { return (ms.count() + 50) / 100; }
+
 std::string seconds_text(std::chrono::milliseconds ms) {
-  const auto tenths = (ms.count() + 50) / 100;
+  const auto tenths = tenths_of_second(ms);
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
+
+// The same value as a JSON number: tenths / 10.0 is the double nearest to "4.3", so it is
+// written as 4.3 (and a whole number as 4.0).
+double seconds_number(std::chrono::milliseconds ms) { return static_cast<double>(tenths_of_second(ms)) / 10.0; }
 
 Fields fields_of(const Outcome& o) {
   Fields f;
@@ -103,7 +110,7 @@ Fields fields_of(const Outcome& o) {
   if (o.retry_after) f.retry_after = static_cast<long long>(o.retry_after->count());
   for (const auto& a : o.attempts) {
     f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
-                          seconds_text(a.elapsed), printable(a.detail)});
+                          a.elapsed, printable(a.detail)});
   }
   for (const auto& c : o.checks) {
     f.checks.push_back({printable(c.name), c.status, c.needed, printable(c.found), printable(c.fix)});
@@ -139,70 +146,77 @@ std::string_view content_type(Format format) noexcept {
   return "text/xml; charset=utf-8";
 }
 
-std::string render_xml(const Outcome& outcome) {
-  namespace pt = boost::property_tree;
-  const auto f = fields_of(outcome);
-  // Children are appended with push_back, not put/add, so that a name is never read as a path.
-  pt::ptree answer;
-  auto element = [&](const std::string& name, const std::string& value) {
-    answer.push_back(pt::ptree::value_type(name, pt::ptree(value)));
-  };
-  element("result", result_text(f));
-  if (!f.action.empty()) element("action", f.action);
-  if (!f.error.empty()) element("error", f.error);
-  element("message", f.message);
-  if (!f.subject.empty()) element(f.subject_name, f.subject);
-  if (!f.job.empty()) element("job", f.job);
-  if (!f.state.empty()) element("state", f.state);
-  if (!f.detail.empty()) element("detail", f.detail);
-  if (!f.action_id.empty()) element("action_id", f.action_id);
-  if (f.reason) element("reason", std::to_string(*f.reason));
-  if (!f.channel.empty()) element("channel", f.channel);
-  if (!f.uniqueid.empty()) element("uniqueid", f.uniqueid);
-  if (!f.acknowledged_by.empty()) element("acknowledged_by", f.acknowledged_by);
-  if (f.duplicate) element("duplicate", "1");
-  if (f.retry_after) element("retry_after", std::to_string(*f.retry_after));
-  if (!f.attempts.empty()) {
-    pt::ptree attempts;
-    for (const auto& a : f.attempts) {
-      pt::ptree attempt;
-      attempt.push_back(pt::ptree::value_type("phone", pt::ptree(a.phone)));
-      attempt.push_back(pt::ptree::value_type("outcome", pt::ptree(a.outcome)));
-      attempt.push_back(pt::ptree::value_type("seconds", pt::ptree(a.seconds)));
-      if (!a.detail.empty()) attempt.push_back(pt::ptree::value_type("message", pt::ptree(a.detail)));
-      attempts.push_back(pt::ptree::value_type("attempt", std::move(attempt)));
-    }
-    answer.push_back(pt::ptree::value_type("attempts", std::move(attempts)));
-  }
-  if (f.notify) {
-    pt::ptree notify;
-    notify.push_back(pt::ptree::value_type("state", pt::ptree(f.notify->state)));
-    notify.push_back(pt::ptree::value_type("tries", pt::ptree(std::to_string(f.notify->tries))));
-    if (f.notify->http_status) {
-      notify.push_back(pt::ptree::value_type("http_status", pt::ptree(std::to_string(*f.notify->http_status))));
-    }
-    if (!f.notify->message.empty()) notify.push_back(pt::ptree::value_type("message", pt::ptree(f.notify->message)));
-    answer.push_back(pt::ptree::value_type("notify", std::move(notify)));
-  }
-  if (!f.checks.empty()) {
-    pt::ptree checks;
-    for (const auto& c : f.checks) {
-      pt::ptree check;
-      check.push_back(pt::ptree::value_type("name", pt::ptree(c.name)));
-      check.push_back(pt::ptree::value_type("status", pt::ptree(std::string(check_status_name(c.status)))));
-      check.push_back(pt::ptree::value_type("needed", pt::ptree(c.needed ? "1" : "0")));
-      check.push_back(pt::ptree::value_type("found", pt::ptree(c.found)));
-      if (!c.fix.empty()) check.push_back(pt::ptree::value_type("fix", pt::ptree(c.fix)));
-      checks.push_back(pt::ptree::value_type("check", std::move(check)));
-    }
-    answer.push_back(pt::ptree::value_type("checks", std::move(checks)));
-  }
-  element("elapsed_ms", std::to_string(f.elapsed_ms));
-  pt::ptree document;
-  document.push_back(pt::ptree::value_type("eecall", std::move(answer)));
+namespace {
 
-  // Indent 0: compact, no line breaks between elements. PropertyTree escapes & < > " ' in
-  // text, writes an empty text as <name/> and a text of spaces only as "&#32;" + spaces.
+namespace pt = boost::property_tree;
+
+// Children are appended with push_back, not put/add, so that a name is never read as a path.
+void append(pt::ptree& parent, const std::string& name, const std::string& text) {
+  parent.push_back(pt::ptree::value_type(name, pt::ptree(text)));
+}
+
+void append(pt::ptree& parent, const std::string& name, pt::ptree child) {
+  parent.push_back(pt::ptree::value_type(name, std::move(child)));
+}
+
+pt::ptree xml_attempts(const std::vector<Fields::Try>& tries) {
+  pt::ptree attempts;
+  for (const auto& a : tries) {
+    pt::ptree attempt;
+    append(attempt, "phone", a.phone);
+    append(attempt, "outcome", a.outcome);
+    append(attempt, "seconds", seconds_text(a.elapsed));
+    if (!a.detail.empty()) append(attempt, "message", a.detail);
+    append(attempts, "attempt", std::move(attempt));
+  }
+  return attempts;
+}
+
+pt::ptree xml_notify(const Fields::Notify& n) {
+  pt::ptree notify;
+  append(notify, "state", n.state);
+  append(notify, "tries", std::to_string(n.tries));
+  if (n.http_status) append(notify, "http_status", std::to_string(*n.http_status));
+  if (!n.message.empty()) append(notify, "message", n.message);
+  return notify;
+}
+
+pt::ptree xml_checks(const std::vector<Fields::Check>& items) {
+  pt::ptree checks;
+  for (const auto& c : items) {
+    pt::ptree check;
+    append(check, "name", c.name);
+    append(check, "status", std::string(check_status_name(c.status)));
+    append(check, "needed", c.needed ? "1" : "0");
+    append(check, "found", c.found);
+    if (!c.fix.empty()) append(check, "fix", c.fix);
+    append(checks, "check", std::move(check));
+  }
+  return checks;
+}
+
+// The one-line answer's scalar elements, in the order of the answer (docs/usage.md).
+void xml_head(pt::ptree& answer, const Fields& f) {
+  append(answer, "result", result_text(f));
+  if (!f.action.empty()) append(answer, "action", f.action);
+  if (!f.error.empty()) append(answer, "error", f.error);
+  append(answer, "message", f.message);
+  if (!f.subject.empty()) append(answer, f.subject_name, f.subject);
+  if (!f.job.empty()) append(answer, "job", f.job);
+  if (!f.state.empty()) append(answer, "state", f.state);
+  if (!f.detail.empty()) append(answer, "detail", f.detail);
+  if (!f.action_id.empty()) append(answer, "action_id", f.action_id);
+  if (f.reason) append(answer, "reason", std::to_string(*f.reason));
+  if (!f.channel.empty()) append(answer, "channel", f.channel);
+  if (!f.uniqueid.empty()) append(answer, "uniqueid", f.uniqueid);
+  if (!f.acknowledged_by.empty()) append(answer, "acknowledged_by", f.acknowledged_by);
+  if (f.duplicate) append(answer, "duplicate", "1");
+  if (f.retry_after) append(answer, "retry_after", std::to_string(*f.retry_after));
+}
+
+// Indent 0: compact, no line breaks between elements. PropertyTree escapes & < > " ' in
+// text, writes an empty text as <name/> and a text of spaces only as "&#32;" + spaces.
+std::string one_line_xml(const pt::ptree& document) {
   const std::string declaration = R"(<?xml version="1.0" encoding="UTF-8"?>)";
   std::ostringstream out;
   pt::write_xml(out, document, pt::xml_writer_make_settings<std::string>(' ', 0, "UTF-8"));
@@ -215,6 +229,63 @@ std::string render_xml(const Outcome& outcome) {
   xml += '\n';
   return xml;
 }
+
+}  // namespace
+
+std::string render_xml(const Outcome& outcome) {
+  const auto f = fields_of(outcome);
+  pt::ptree answer;
+  xml_head(answer, f);
+  if (!f.attempts.empty()) append(answer, "attempts", xml_attempts(f.attempts));
+  if (f.notify) append(answer, "notify", xml_notify(*f.notify));
+  if (!f.checks.empty()) append(answer, "checks", xml_checks(f.checks));
+  append(answer, "elapsed_ms", std::to_string(f.elapsed_ms));
+  pt::ptree document;
+  append(document, "eecall", std::move(answer));
+  return one_line_xml(document);
+}
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json json_attempts(const std::vector<Fields::Try>& tries) {
+  auto attempts = ordered_json::array();
+  for (const auto& a : tries) {
+    ordered_json attempt;
+    attempt["phone"] = a.phone;
+    attempt["outcome"] = a.outcome;
+    attempt["seconds"] = seconds_number(a.elapsed);
+    if (!a.detail.empty()) attempt["message"] = a.detail;
+    attempts.push_back(std::move(attempt));
+  }
+  return attempts;
+}
+
+ordered_json json_notify(const Fields::Notify& n) {
+  ordered_json notify;
+  notify["state"] = n.state;
+  notify["tries"] = n.tries;
+  if (n.http_status) notify["http_status"] = *n.http_status;
+  if (!n.message.empty()) notify["message"] = n.message;
+  return notify;
+}
+
+ordered_json json_checks(const std::vector<Fields::Check>& items) {
+  auto checks = ordered_json::array();
+  for (const auto& c : items) {
+    ordered_json check;
+    check["name"] = c.name;
+    check["status"] = std::string(check_status_name(c.status));
+    check["needed"] = c.needed ? 1 : 0;  // a number, like result
+    check["found"] = c.found;
+    if (!c.fix.empty()) check["fix"] = c.fix;
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+}  // namespace
 
 std::string render_json(const Outcome& outcome) {
   const auto f = fields_of(outcome);
@@ -234,36 +305,9 @@ std::string render_json(const Outcome& outcome) {
   if (!f.acknowledged_by.empty()) j["acknowledged_by"] = f.acknowledged_by;
   if (f.duplicate) j["duplicate"] = 1;  // a number, like result
   if (f.retry_after) j["retry_after"] = *f.retry_after;
-  if (!f.attempts.empty()) {
-    auto& attempts = j["attempts"] = nlohmann::ordered_json::array();
-    for (const auto& a : f.attempts) {
-      nlohmann::ordered_json attempt;
-      attempt["phone"] = a.phone;
-      attempt["outcome"] = a.outcome;
-      attempt["seconds"] = nlohmann::ordered_json::parse(a.seconds);  // a number, as written
-      if (!a.detail.empty()) attempt["message"] = a.detail;
-      attempts.push_back(std::move(attempt));
-    }
-  }
-  if (f.notify) {
-    auto& notify = j["notify"];
-    notify["state"] = f.notify->state;
-    notify["tries"] = f.notify->tries;
-    if (f.notify->http_status) notify["http_status"] = *f.notify->http_status;
-    if (!f.notify->message.empty()) notify["message"] = f.notify->message;
-  }
-  if (!f.checks.empty()) {
-    auto& checks = j["checks"] = nlohmann::ordered_json::array();
-    for (const auto& c : f.checks) {
-      nlohmann::ordered_json check;
-      check["name"] = c.name;
-      check["status"] = std::string(check_status_name(c.status));
-      check["needed"] = c.needed ? 1 : 0;  // a number, like result
-      check["found"] = c.found;
-      if (!c.fix.empty()) check["fix"] = c.fix;
-      checks.push_back(std::move(check));
-    }
-  }
+  if (!f.attempts.empty()) j["attempts"] = json_attempts(f.attempts);
+  if (f.notify) j["notify"] = json_notify(*f.notify);
+  if (!f.checks.empty()) j["checks"] = json_checks(f.checks);
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }
@@ -306,7 +350,7 @@ std::string render_text(const Outcome& outcome) {
     line += " (";
     for (std::size_t i = 0; i < f.attempts.size(); ++i) {
       const auto& a = f.attempts[i];
-      line += (i == 0 ? "" : "; ") + a.phone + " " + a.outcome + " " + a.seconds + " s";
+      line += (i == 0 ? "" : "; ") + a.phone + " " + a.outcome + " " + seconds_text(a.elapsed) + " s";
     }
     line += ")";
   }

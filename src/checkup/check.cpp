@@ -6,7 +6,6 @@
 #include <grp.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <fstream>
 #include <sstream>
@@ -15,6 +14,7 @@
 #include "eecall/notify/notify_module.hpp"
 #include "eecall/action/log.hpp"
 #include "eecall/speech/engine.hpp"
+#include "check_params.hpp"
 
 namespace eecall {
 
@@ -22,71 +22,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-bool given(const Params& params, std::string_view name) {
-  return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name && !p.second.empty(); });
-}
-
-bool flag_set(const Params& params, std::string_view name) {
-  return std::any_of(params.begin(), params.end(),
-                     [&](const auto& p) { return p.first == name && !p.second.empty() && p.second != "0"; });
-}
-
-struct Parsed {
-  Request request;
-  CheckUse use;
-};
-
-// The request's parameters with a placeholder for each one a check may leave out, so that
-// every given value passes the very rules of parse_request(); what was given makes the use.
-Result<Parsed> parse_check(const Params& params, const RequestLimits& limits) {
-  Params p;
-  for (const auto& [name, value] : params) {
-    if (name != "check" && name != "check_notify" && name != "background") p.emplace_back(name, value);
-  }
-  const bool alert = given(p, "say") || given(p, "play");
-  const bool message = !alert && (given(p, "msg") || given(p, "drv"));
-  const auto fill = [&](const char* name, const char* placeholder) {
-    if (!given(p, name)) p.emplace_back(name, placeholder);
-  };
-  if (message) {
-    fill("msg", "eecall check");
-    fill("to", "0");
-    fill("drv", "pjsip");
-  } else if (alert) {
-    fill("from", "0");
-  } else {
-    fill("from", "0");
-    fill("to", "0");
-  }
-  auto parsed = parse_request(p, limits);
-  if (!parsed) return parsed.failure();
-  Parsed out{std::move(parsed.value()), {}};
-  const auto& r = out.request;
-  auto& use = out.use;
-  use.action = r.action;
-  use.driver = r.driver;
-  use.background = flag_set(params, "background");
-  use.notify = flag_set(params, "check_notify");
-  switch (r.action) {
-    case ActionKind::call:
-      if (given(params, "from") || given(params, "call_from")) use.phones = r.phones;
-      if (given(params, "to")) use.target = r.to;
-      use.wait = r.wait.count() > 0;
-      break;
-    case ActionKind::message:
-      if (given(params, "to")) use.phones = r.phones;
-      break;
-    case ActionKind::alert:
-      if (given(params, "from") || given(params, "call_from")) use.phones = r.phones;
-      use.ack = r.alert.ack.has_value();
-      use.prompt = r.alert.kind;
-      break;
-  }
-  return out;
-}
-
-CheckItem policy_item(const Parsed& parsed, const Policy& policy) {
-  const auto& use = parsed.use;
+CheckItem policy_item(const CheckUse& use, const Policy& policy) {
   std::vector<std::string> allowed;
   const auto check = [&](const std::string& pattern, const std::string& value, const char* param,
                          const char* setting) -> std::optional<CheckItem> {
@@ -233,8 +169,6 @@ CheckItem notify_item(const NotifySettings& notify) {
 
 }  // namespace
 
-bool wants_check(const Params& params) { return flag_set(params, "check"); }
-
 Prober network_prober() {
   return [](const ami::Endpoint& endpoint, const ami::ProbeQuestions& questions, const ami::ClientSettings& settings) {
     return ami::run_probe(endpoint, questions, settings);
@@ -296,7 +230,7 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
   }
   auto resolved = resolve(incoming, config, environment);
   if (!resolved) return refused(resolved.failure(), start);
-  auto parsed = parse_check(resolved.value().params, incoming.limits);
+  auto parsed = parse_check_params(resolved.value().params, incoming.limits);
   if (!parsed) return refused(parsed.failure(), start);
   const auto& settings = resolved.value().settings;
   const auto& request = parsed.value().request;
@@ -314,7 +248,7 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
     items.push_back({"policy", CheckStatus::failed, host_denied->message,
                      "allow_hosts = in [general] lists the PBX hosts a URL may name", true, ErrorCode::forbidden});
   } else {
-    if (!use.phones.empty() || !use.target.empty()) items.push_back(policy_item(parsed.value(), settings.policy));
+    if (!use.phones.empty() || !use.target.empty()) items.push_back(policy_item(use, settings.policy));
     const PbxTarget pbx{request.host,         request.port,        request.user,
                         settings.client.auth, settings.client.tls, settings.client.call};
     const auto facts = prober({request.host, request.port, request.user, request.secret},

@@ -40,78 +40,70 @@ std::string grant(const PbxTarget& pbx, std::string_view direction, std::string_
 
 // --- connection, banner, login ---
 
-std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f) {
-  std::vector<CheckItem> out;
-  const auto at = where(pbx);
+CheckItem connected(const PbxTarget& pbx, const ami::ProbeFacts& f) {
   const auto from = f.local_address.empty() ? std::string() : " (from " + f.local_address + ")";
-  const auto connected = [&] { out.push_back(item("connection", CheckStatus::ok, at + " accepts connections" + from)); };
-  const auto tls_done = [&] {
-    if (pbx.tls) out.push_back(item("tls", CheckStatus::ok, "TLS with a certificate that names " + pbx.host));
-  };
-  if (!f.open_failure) {
-    connected();
-    tls_done();
-    out.push_back(item("ami", CheckStatus::ok, f.banner));
-    out.push_back(
-        item("login", CheckStatus::ok,
-             quoted(pbx.user) + " logged in" +
-                 (pbx.auth == ami::AuthMethod::md5 ? " with an MD5 challenge (the secret never crossed the network)"
-                                                   : " with a plain login (the secret crossed the network)")));
-    return out;
+  return item("connection", CheckStatus::ok, where(pbx) + " accepts connections" + from);
+}
+
+CheckItem tls_done(const PbxTarget& pbx) {
+  return item("tls", CheckStatus::ok, "TLS with a certificate that names " + pbx.host);
+}
+
+CheckItem logged_in(const PbxTarget& pbx) {
+  return item("login", CheckStatus::ok,
+              quoted(pbx.user) + " logged in" +
+                  (pbx.auth == ami::AuthMethod::md5 ? " with an MD5 challenge (the secret never crossed the network)"
+                                                    : " with a plain login (the secret crossed the network)"));
+}
+
+CheckItem unresolved(const PbxTarget& pbx, const Failure& failure) {
+  return item("connection", CheckStatus::failed, failure.message,
+              "use the PBX's IP address, or make " + pbx.host + " resolve on this host (getent hosts " + pbx.host + ")",
+              true, failure.code);
+}
+
+// Dropped (a timeout) or refused: a firewall, or no AMI listening there.
+CheckItem unconnected(const PbxTarget& pbx, const Failure& failure) {
+  const auto at = where(pbx);
+  std::string fix;
+  if (failure.code == ErrorCode::timeout) {
+    fix = "packets to " + at + " are dropped: a firewall between this host and the PBX, or the wrong address; " +
+          "from this host: nc -zv " + pbx.host + " " + std::to_string(pbx.port);
+  } else {
+    fix = "nothing listens on " + at +
+          ": on the PBX, asterisk -rx 'manager show settings' must say Manager (AMI): Yes on this port; "
+          "manager.conf [general] needs enabled = yes, port = " +
+          std::to_string(pbx.port) +
+          (is_loopback(pbx.host) ? std::string()
+                                 : ", and a bindaddr that accepts this host (bindaddr = 127.0.0.1 refuses every "
+                                   "other host; 0.0.0.0 with a firewall that lets only this host in)");
   }
-  const auto& failure = *f.open_failure;
-  const auto& step = failure.subject;
-  const bool timed_out = failure.code == ErrorCode::timeout;
-  if (step == "resolve") {
-    out.push_back(
-        item("connection", CheckStatus::failed, failure.message,
-             "use the PBX's IP address, or make " + pbx.host + " resolve on this host (getent hosts " + pbx.host + ")",
-             true, failure.code));
-    return out;
+  return item("connection", CheckStatus::failed, failure.message, fix, true, failure.code);
+}
+
+CheckItem tls_refused(const PbxTarget& pbx, const Failure& failure) {
+  return item("tls", CheckStatus::failed, failure.message,
+              "TLS is Asterisk's tlsenable port (tlsbindaddr, usually 5039); the PBX's certificate must "
+              "lead to ca_file and name " + pbx.host + ", or set tls = no for the plain port",
+              true, failure.code);
+}
+
+CheckItem no_banner(const PbxTarget& pbx, const Failure& failure) {
+  std::string fix = "the AMI port is 5038 unless manager.conf [general] port = says otherwise";
+  if (failure.code == ErrorCode::timeout && !pbx.tls) {
+    fix = "a TLS port (Asterisk's 5039) sends nothing first: set tls = yes, or use the plain AMI port";
   }
-  if (step == "connect") {
-    std::string fix;
-    if (timed_out) {
-      fix = "packets to " + at + " are dropped: a firewall between this host and the PBX, or the wrong address; " +
-            "from this host: nc -zv " + pbx.host + " " + std::to_string(pbx.port);
-    } else {
-      fix = "nothing listens on " + at +
-            ": on the PBX, asterisk -rx 'manager show settings' must say Manager (AMI): Yes on this port; "
-            "manager.conf [general] needs enabled = yes, port = " +
-            std::to_string(pbx.port) +
-            (is_loopback(pbx.host) ? std::string()
-                                   : ", and a bindaddr that accepts this host (bindaddr = 127.0.0.1 refuses every "
-                                     "other host; 0.0.0.0 with a firewall that lets only this host in)");
-    }
-    out.push_back(item("connection", CheckStatus::failed, failure.message, fix, true, failure.code));
-    return out;
+  if (failure.code == ErrorCode::protocol_error) {
+    fix = "Asterisk closes a new connection when authlimit unauthenticated sessions are already open "
+          "(manager.conf [general]); or a firewall or TCP wrapper resets it";
   }
-  connected();
-  if (step == "tls") {
-    out.push_back(item("tls", CheckStatus::failed, failure.message,
-                       "TLS is Asterisk's tlsenable port (tlsbindaddr, usually 5039); the PBX's certificate must "
-                       "lead to ca_file and name " + pbx.host + ", or set tls = no for the plain port",
-                       true, failure.code));
-    return out;
-  }
-  tls_done();
-  if (step == "banner") {
-    std::string fix = "the AMI port is 5038 unless manager.conf [general] port = says otherwise";
-    if (timed_out && !pbx.tls) {
-      fix = "a TLS port (Asterisk's 5039) sends nothing first: set tls = yes, or use the plain AMI port";
-    }
-    if (failure.code == ErrorCode::protocol_error) {
-      fix = "Asterisk closes a new connection when authlimit unauthenticated sessions are already open "
-            "(manager.conf [general]); or a firewall or TCP wrapper resets it";
-    }
-    out.push_back(item("ami", CheckStatus::failed, failure.message, fix, true, failure.code));
-    return out;
-  }
-  // The peer answered with a banner of Asterisk's (its words are not quoted before the login).
-  out.push_back(item("ami", CheckStatus::ok, "an Asterisk Manager Interface answers"));
+  return item("ami", CheckStatus::failed, failure.message, fix, true, failure.code);
+}
+
+CheckItem login_refused(const PbxTarget& pbx, const ami::ProbeFacts& f, const Failure& failure) {
   std::string found = failure.message;
   std::string fix;
-  if (failure.code == ErrorCode::auth_failed && step == "challenge") {
+  if (failure.code == ErrorCode::auth_failed && failure.subject == "challenge") {
     fix = "this server refuses MD5 challenges: set auth = plain (EECALL_AUTH=plain, --auth plain)";
   } else if (failure.code == ErrorCode::auth_failed) {
     const auto here = f.local_address.empty() ? std::string("THIS-HOST") : f.local_address;
@@ -123,12 +115,41 @@ std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f
           "/255.255.255.255; Asterisk's log tells which: '" + here +
           " failed to pass IP ACL as ...' (permit) or only 'failed to authenticate' (user or secret). eecall never "
           "retries (fail2ban bans repeated failures)";
-  } else if (timed_out) {
+  } else if (failure.code == ErrorCode::timeout) {
     fix = "Asterisk did not answer the login in time: overloaded or stuck (asterisk -rx 'core show channels')";
   } else {
     fix = "Asterisk broke off the login: see its log";
   }
-  out.push_back(item("login", CheckStatus::failed, found, fix, true, failure.code));
+  return item("login", CheckStatus::failed, found, fix, true, failure.code);
+}
+
+// Connection, TLS, banner and login, in that order, up to the first step that failed (the
+// probe's open_failure names it).
+std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f) {
+  if (!f.open_failure) {
+    std::vector<CheckItem> out{connected(pbx, f)};
+    if (pbx.tls) out.push_back(tls_done(pbx));
+    out.push_back(item("ami", CheckStatus::ok, f.banner));
+    out.push_back(logged_in(pbx));
+    return out;
+  }
+  const auto& failure = *f.open_failure;
+  const auto& step = failure.subject;
+  if (step == "resolve") return {unresolved(pbx, failure)};
+  if (step == "connect") return {unconnected(pbx, failure)};
+  std::vector<CheckItem> out{connected(pbx, f)};
+  if (step == "tls") {
+    out.push_back(tls_refused(pbx, failure));
+    return out;
+  }
+  if (pbx.tls) out.push_back(tls_done(pbx));
+  if (step == "banner") {
+    out.push_back(no_banner(pbx, failure));
+    return out;
+  }
+  // The peer answered with a banner of Asterisk's (its words are not quoted before the login).
+  out.push_back(item("ami", CheckStatus::ok, "an Asterisk Manager Interface answers"));
+  out.push_back(login_refused(pbx, f, failure));
   return out;
 }
 
@@ -357,26 +378,30 @@ CheckItem refused_phone(const std::string& name, const std::string& phone, std::
               failure.code);
 }
 
-CheckItem judge_pjsip_endpoint(const std::string& phone, const Answer& answer, bool needed) {
-  const std::string name = "phone " + phone;
-  if (!answer) {
-    const auto& failure = answer.failure();
-    if (failure.code == ErrorCode::action_failed && failure.message.starts_with("Unable to retrieve endpoint")) {
-      if (!needed) {
-        return item(name, CheckStatus::unknown,
-                    "no PJSIP endpoint " + quoted(phone) +
-                        ": fine for an outside number or a phone of another "
-                        "driver, which the dialplan reaches its own way",
-                    "if it is a phone: FreePBX: Applications > Extensions; " + by_hand("pjsip", phone), false,
-                    ErrorCode::call_failed);
-      }
-      return item(name, CheckStatus::failed, "no PJSIP endpoint " + quoted(phone) + " (" + failure.message + ")",
-                  "create it (FreePBX: Applications > Extensions, a PJSIP extension " + phone +
-                      "), or drv=sip for a chan_sip phone",
-                  true, ErrorCode::call_failed);
-    }
+// PJSIPShowEndpoint failed: no such endpoint (a failure only where the phone must be one), or
+// the question itself was refused.
+CheckItem pjsip_endpoint_unanswered(const std::string& name, const std::string& phone, const Failure& failure,
+                                    bool needed) {
+  if (failure.code != ErrorCode::action_failed || !failure.message.starts_with("Unable to retrieve endpoint")) {
     return refused_phone(name, phone, "pjsip", failure, needed);
   }
+  if (!needed) {
+    return item(name, CheckStatus::unknown,
+                "no PJSIP endpoint " + quoted(phone) +
+                    ": fine for an outside number or a phone of another "
+                    "driver, which the dialplan reaches its own way",
+                "if it is a phone: FreePBX: Applications > Extensions; " + by_hand("pjsip", phone), false,
+                ErrorCode::call_failed);
+  }
+  return item(name, CheckStatus::failed, "no PJSIP endpoint " + quoted(phone) + " (" + failure.message + ")",
+              "create it (FreePBX: Applications > Extensions, a PJSIP extension " + phone +
+                  "), or drv=sip for a chan_sip phone",
+              true, ErrorCode::call_failed);
+}
+
+CheckItem judge_pjsip_endpoint(const std::string& phone, const Answer& answer, bool needed) {
+  const std::string name = "phone " + phone;
+  if (!answer) return pjsip_endpoint_unanswered(name, phone, answer.failure(), needed);
   std::string state;
   std::vector<std::pair<std::string, std::string>> contacts;  // URI, Status
   bool has_aor_contact = false;

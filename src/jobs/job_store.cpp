@@ -6,25 +6,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <vector>
 
 #include "eecall/util/state_file.hpp"
 #include "eecall/util/unique_fd.hpp"
+#include "job_file.hpp"
 
 namespace eecall {
 
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 using SystemClock = std::chrono::system_clock;
 
 constexpr std::size_t max_record_bytes = 64 * 1024;
@@ -35,120 +34,6 @@ constexpr std::chrono::milliseconds jobs_lock_patience{3000};
 std::string errno_text(int error) { return std::strerror(error); }
 
 Failure store_failure(const std::string& message) { return {ErrorCode::internal_error, message, "job"}; }
-
-// --- the record as JSON ---
-
-long long to_ms(SystemClock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-template <typename Enum, typename NameOf>
-std::optional<Enum> enum_named(std::string_view name, NameOf name_of) {
-  // Every code up to a bound: the enums are small and their names unique.
-  for (int i = 0; i < 64; ++i) {
-    const auto value = static_cast<Enum>(i);
-    if (name_of(value) == name) return value;
-  }
-  return std::nullopt;
-}
-
-json outcome_to_json(const Outcome& o) {
-  json j;
-  j["error"] = std::string(error_name(o.error));
-  j["message"] = o.message;
-  j["subject"] = o.subject;
-  j["action_id"] = o.action_id;
-  j["elapsed_ms"] = o.elapsed.count();
-  if (o.reason) j["reason"] = *o.reason;
-  j["channel"] = o.channel;
-  j["uniqueid"] = o.uniqueid;
-  j["acknowledged_by"] = o.acknowledged_by;
-  j["attempts"] = json::array();
-  for (const auto& a : o.attempts) {
-    j["attempts"].push_back({{"phone", a.phone},
-                             {"outcome", std::string(attempt_outcome_name(a.outcome))},
-                             {"elapsed_ms", a.elapsed.count()},
-                             {"detail", a.detail}});
-  }
-  return j;
-}
-
-Outcome outcome_from_json(const json& j, ActionKind action) {
-  Outcome o;
-  o.action = action;
-  o.error = enum_named<ErrorCode>(j.at("error").get<std::string>(), error_name).value_or(ErrorCode::internal_error);
-  o.message = j.value("message", "");
-  o.subject = j.value("subject", "");
-  o.action_id = j.value("action_id", "");
-  o.elapsed = std::chrono::milliseconds(j.value("elapsed_ms", 0LL));
-  if (j.contains("reason")) o.reason = j.at("reason").get<int>();
-  o.channel = j.value("channel", "");
-  o.uniqueid = j.value("uniqueid", "");
-  o.acknowledged_by = j.value("acknowledged_by", "");
-  for (const auto& a : j.value("attempts", json::array())) {
-    Attempt attempt;
-    attempt.phone = a.value("phone", "");
-    attempt.outcome = enum_named<AttemptOutcome>(a.value("outcome", ""), attempt_outcome_name)
-                          .value_or(AttemptOutcome::call_failed);
-    attempt.elapsed = std::chrono::milliseconds(a.value("elapsed_ms", 0LL));
-    attempt.detail = a.value("detail", "");
-    o.attempts.push_back(std::move(attempt));
-  }
-  return o;
-}
-
-std::string to_text(const JobRecord& r) {
-  json j;
-  j["job"] = r.id;
-  j["state"] = std::string(job_state_name(r.state));
-  j["action"] = std::string(action_name(r.action));
-  j["detail"] = r.detail;
-  j["created_ms"] = to_ms(r.created);
-  j["pid"] = r.process.pid;
-  j["start_time"] = r.process.start_time;
-  if (job_ended(r.state)) j["outcome"] = outcome_to_json(r.outcome);
-  if (r.notify) {
-    j["notify"] = {{"state", r.notify->state}, {"tries", r.notify->tries}, {"message", r.notify->message}};
-    if (r.notify->http_status) j["notify"]["http_status"] = *r.notify->http_status;
-  }
-  // Texts from a PBX (after login) may be any bytes: never let them make the dump throw.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-Result<JobRecord> from_text(const std::string& text, std::string_view id) {
-  const auto damaged = [&](const std::string& why) {
-    return store_failure("the state file of job " + std::string(id) + " is damaged: " + why);
-  };
-  try {
-    const auto j = json::parse(text);
-    JobRecord r;
-    r.id = j.at("job").get<std::string>();
-    if (r.id != id) return damaged("it names another job");
-    const auto state = parse_job_state(j.at("state").get<std::string>());
-    if (!state) return damaged("unknown state");
-    r.state = *state;
-    const auto action = j.value("action", "call");
-    r.action = action == "alert" ? ActionKind::alert : action == "message" ? ActionKind::message : ActionKind::call;
-    r.detail = j.value("detail", "");
-    r.created = SystemClock::time_point(std::chrono::milliseconds(j.value("created_ms", 0LL)));
-    r.process.pid = j.value("pid", 0);
-    r.process.start_time = j.value("start_time", 0ULL);
-    r.outcome.action = r.action;
-    if (j.contains("outcome")) r.outcome = outcome_from_json(j.at("outcome"), r.action);
-    if (j.contains("notify")) {
-      const auto& n = j.at("notify");
-      NotifyReport report;
-      report.state = n.value("state", "");
-      report.tries = n.value("tries", 0);
-      report.message = n.value("message", "");
-      if (n.contains("http_status")) report.http_status = n.at("http_status").get<long>();
-      r.notify = std::move(report);
-    }
-    return r;
-  } catch (const json::exception& e) {
-    return damaged(e.what());
-  }
-}
 
 // --- processes ---
 
@@ -259,7 +144,7 @@ Status JobStore::write(const JobRecord& record) const {
   if (!is_job_id(record.id)) return store_failure("not a job id");
   const auto path = dir_ + "/" + record.id + ".json";
   const auto temp = dir_ + "/." + record.id + "." + std::to_string(::getpid()) + ".tmp";
-  const auto text = to_text(record);
+  const auto text = job_file_text(record);
   {
     const UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd.valid()) {
@@ -313,7 +198,7 @@ Result<JobRecord> load(const std::string& dir, std::string_view id) {
     text.append(chunk.data(), static_cast<std::size_t>(n));
     if (text.size() > max_record_bytes) return store_failure(path + " is larger than a job's state can be");
   }
-  return from_text(text, id);
+  return job_from_file_text(text, id);
 }
 
 }  // namespace
@@ -353,40 +238,60 @@ Result<JobRecord> JobStore::settle_if_dead(JobRecord record) const {
   return again;
 }
 
-Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
+namespace {
+
+// jobs_dir, created 0700 when absent, and ours alone (check_dir).
+Status open_jobs_dir(const std::string& dir) {
   struct stat st {};
-  if (::stat(dir_.c_str(), &st) != 0) {
-    if (errno != ENOENT || (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) || ::stat(dir_.c_str(), &st) != 0) {
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT || (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) || ::stat(dir.c_str(), &st) != 0) {
       const int error = errno;
       return Failure{ErrorCode::config_error,
-                     "cannot use jobs_dir " + dir_ + ": " + errno_text(error) +
+                     "cannot use jobs_dir " + dir + ": " + errno_text(error) +
                          " (the package creates /var/lib/eecall/jobs for www-data; see jobs_dir / EECALL_JOBS_DIR)",
                      "jobs_dir"};
     }
   }
-  if (auto bad = check_dir(dir_, st)) return *bad;
-  const UniqueFd lock(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  return check_dir(dir, st);
+}
+
+// The exclusive hold on jobs_dir that makes counting the live jobs and adding one atomic; it
+// lasts as long as the descriptor.
+Result<UniqueFd> lock_jobs_dir(const std::string& dir) {
+  UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!lock.valid()) {
     const int error = errno;
-    return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir_ + ": " + errno_text(error), "jobs_dir"};
+    return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir + ": " + errno_text(error), "jobs_dir"};
   }
   if (!lock_within(lock.get(), jobs_lock_patience)) {
     return Failure{ErrorCode::busy_jobs,
-                   "another request has held jobs_dir " + dir_ + " for " +
+                   "another request has held jobs_dir " + dir + " for " +
                        std::to_string(jobs_lock_patience.count()) + " ms: try again later",
                    "jobs_dir"};
   }
+  return lock;
+}
 
-  // What is there: live jobs count, ended ones are kept within the bounds.
-  struct Ended {
-    fs::path path;
-    fs::file_time_type written;
-  };
-  std::vector<Ended> ended;
+struct EndedFile {
+  fs::path path;
+  fs::file_time_type written;
+};
+
+// jobs_dir as create() found it.
+struct Census {
+  fs::file_time_type taken = fs::file_time_type::clock::now();
   int live = 0;
+  std::vector<EndedFile> ended;
+};
+
+// What is there: live jobs count, ended ones are listed (to be kept within the bounds), a
+// temporary file of a writer that died is removed, a job that died unseen is settled
+// (and counts as just written).
+Census census_of(const std::string& dir, const std::function<void(JobRecord)>& settle) {
+  Census census;
   std::error_code ec;
-  const auto now = fs::file_time_type::clock::now();
-  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+  const auto now = census.taken;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const auto name = entry.path().filename().string();
     auto written = entry.last_write_time(ec);
     if (ec) continue;
@@ -395,32 +300,36 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
       continue;
     }
     if (!name.ends_with(".json") || !is_job_id(name.substr(0, name.size() - 5))) continue;
-    auto record = load(dir_, name.substr(0, name.size() - 5));
+    auto record = load(dir, name.substr(0, name.size() - 5));
     if (record && is_live(record.value())) {
-      ++live;
+      ++census.live;
       continue;
     }
     if (record && !job_ended(record.value().state)) {  // died without a status request seeing it
-      (void)settle_if_dead(std::move(record.value()));
+      settle(std::move(record.value()));
       written = now;
     }
-    ended.push_back({entry.path(), written});
+    census.ended.push_back({entry.path(), written});
   }
-  std::sort(ended.begin(), ended.end(), [](const Ended& a, const Ended& b) { return a.written < b.written; });
+  return census;
+}
+
+// Oldest first, the ended jobs beyond job_keep_time or beyond job_keep_count (the new one and
+// the live ones counted in) are removed.
+void prune_ended(Census& census) {
+  auto& ended = census.ended;
+  std::sort(ended.begin(), ended.end(), [](const EndedFile& a, const EndedFile& b) { return a.written < b.written; });
+  std::error_code ec;
   std::size_t kept = ended.size();
   for (const auto& e : ended) {
-    const bool too_old = now - e.written > job_keep_time;
-    const bool too_many = kept + static_cast<std::size_t>(live) + 1 > job_keep_count;
+    const bool too_old = census.taken - e.written > job_keep_time;
+    const bool too_many = kept + static_cast<std::size_t>(census.live) + 1 > job_keep_count;
     if (!too_old && !too_many) break;  // oldest first: the rest is younger and fits
     if (fs::remove(e.path, ec)) --kept;
   }
+}
 
-  if (live >= max_jobs) {
-    return Failure{ErrorCode::busy_jobs,
-                   std::to_string(live) + " background jobs are running (max_jobs " + std::to_string(max_jobs) +
-                       "): try again once one has ended",
-                   "job"};
-  }
+Result<JobRecord> queued_record(ActionKind action) {
   auto id = new_job_id();
   if (!id) return id.failure();
   JobRecord record;
@@ -429,7 +338,27 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
   record.action = action;
   record.created = SystemClock::now();
   record.outcome.action = action;
-  if (auto failed = write(record)) return *failed;
+  return record;
+}
+
+}  // namespace
+
+Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
+  if (auto bad = open_jobs_dir(dir_)) return *bad;
+  const auto lock = lock_jobs_dir(dir_);
+  if (!lock) return lock.failure();
+  auto census = census_of(dir_, [this](JobRecord dead) { (void)settle_if_dead(std::move(dead)); });
+  prune_ended(census);
+  const int live = census.live;
+  if (live >= max_jobs) {
+    return Failure{ErrorCode::busy_jobs,
+                   std::to_string(live) + " background jobs are running (max_jobs " + std::to_string(max_jobs) +
+                       "): try again once one has ended",
+                   "job"};
+  }
+  auto record = queued_record(action);
+  if (!record) return record;
+  if (auto failed = write(record.value())) return *failed;
   return record;
 }
 

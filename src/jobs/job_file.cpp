@@ -1,0 +1,176 @@
+#include "job_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cmath>
+
+namespace eecall {
+
+namespace {
+
+using json = nlohmann::json;
+using SystemClock = std::chrono::system_clock;
+
+// --- names back to enumerators: each name is the one its *_name() function gives ---
+
+// Every ErrorCode, in order. TODO: use error_code_named() (action/errors.hpp) once it exists.
+constexpr std::array all_error_codes = {
+    ErrorCode::none,          ErrorCode::missing_parameter, ErrorCode::invalid_parameter,
+    ErrorCode::resolve_failed, ErrorCode::connect_failed,   ErrorCode::timeout,
+    ErrorCode::not_asterisk,  ErrorCode::auth_failed,       ErrorCode::permission_denied,
+    ErrorCode::action_failed, ErrorCode::protocol_error,    ErrorCode::tls_failed,
+    ErrorCode::busy,          ErrorCode::no_answer,         ErrorCode::congestion,
+    ErrorCode::hangup,        ErrorCode::call_failed,       ErrorCode::not_acknowledged,
+    ErrorCode::playback_failed, ErrorCode::internal_error,  ErrorCode::forbidden,
+    ErrorCode::config_error,  ErrorCode::speech_failed,     ErrorCode::method_not_allowed,
+    ErrorCode::rate_limited,  ErrorCode::cancelled,         ErrorCode::unknown_job,
+    ErrorCode::busy_jobs};
+static_assert(all_error_codes.size() == static_cast<std::size_t>(ErrorCode::busy_jobs) + 1,
+              "a new ErrorCode must be listed here, or its jobs read back as internal_error");
+
+// Every AttemptOutcome, in order.
+constexpr std::array all_attempt_outcomes = {
+    AttemptOutcome::acknowledged, AttemptOutcome::answered,   AttemptOutcome::not_acknowledged,
+    AttemptOutcome::busy,         AttemptOutcome::no_answer,  AttemptOutcome::congestion,
+    AttemptOutcome::hangup,       AttemptOutcome::call_failed, AttemptOutcome::playback_failed,
+    AttemptOutcome::sent,         AttemptOutcome::failed,     AttemptOutcome::cancelled};
+static_assert(all_attempt_outcomes.size() == static_cast<std::size_t>(AttemptOutcome::cancelled) + 1,
+              "a new AttemptOutcome must be listed here, or its attempts read back as call_failed");
+
+template <typename Enum, std::size_t N, typename NameOf>
+std::optional<Enum> named(std::string_view name, const std::array<Enum, N>& all, NameOf name_of) {
+  for (const auto value : all) {
+    if (name_of(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
+ActionKind action_named(std::string_view name) {
+  return name == "alert" ? ActionKind::alert : name == "message" ? ActionKind::message : ActionKind::call;
+}
+
+long long to_ms(SystemClock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// --- attempts: the answer's names, the file's precision ---
+
+json attempt_to_json(const Attempt& a) {
+  return {{"phone", a.phone},
+          {"outcome", std::string(attempt_outcome_name(a.outcome))},
+          {"seconds", static_cast<double>(a.elapsed.count()) / 1000.0},
+          {"message", a.detail}};
+}
+
+// Files written by the previous version name an attempt's time elapsed_ms and its message
+// detail: a job that ran across an upgrade is read all the same.
+Attempt attempt_from_json(const json& a) {
+  Attempt attempt;
+  attempt.phone = a.value("phone", "");
+  attempt.outcome = named(a.value("outcome", ""), all_attempt_outcomes, attempt_outcome_name)
+                        .value_or(AttemptOutcome::call_failed);
+  if (a.contains("seconds")) {
+    attempt.elapsed = std::chrono::milliseconds(std::llround(a.at("seconds").get<double>() * 1000.0));
+  } else {
+    attempt.elapsed = std::chrono::milliseconds(a.value("elapsed_ms", 0LL));
+  }
+  attempt.detail = a.contains("message") ? a.value("message", "") : a.value("detail", "");
+  return attempt;
+}
+
+// --- the ended job's outcome ---
+
+json outcome_to_json(const Outcome& o) {
+  json j;
+  j["error"] = std::string(error_name(o.error));
+  j["message"] = o.message;
+  j["subject"] = o.subject;
+  j["action_id"] = o.action_id;
+  j["elapsed_ms"] = o.elapsed.count();
+  if (o.reason) j["reason"] = *o.reason;
+  j["channel"] = o.channel;
+  j["uniqueid"] = o.uniqueid;
+  j["acknowledged_by"] = o.acknowledged_by;
+  j["attempts"] = json::array();
+  for (const auto& a : o.attempts) j["attempts"].push_back(attempt_to_json(a));
+  return j;
+}
+
+Outcome outcome_from_json(const json& j, ActionKind action) {
+  Outcome o;
+  o.action = action;
+  o.error = named(j.at("error").get<std::string>(), all_error_codes, error_name).value_or(ErrorCode::internal_error);
+  o.message = j.value("message", "");
+  o.subject = j.value("subject", "");
+  o.action_id = j.value("action_id", "");
+  o.elapsed = std::chrono::milliseconds(j.value("elapsed_ms", 0LL));
+  if (j.contains("reason")) o.reason = j.at("reason").get<int>();
+  o.channel = j.value("channel", "");
+  o.uniqueid = j.value("uniqueid", "");
+  o.acknowledged_by = j.value("acknowledged_by", "");
+  for (const auto& a : j.value("attempts", json::array())) o.attempts.push_back(attempt_from_json(a));
+  return o;
+}
+
+NotifyReport notify_from_json(const json& n) {
+  NotifyReport report;
+  report.state = n.value("state", "");
+  report.tries = n.value("tries", 0);
+  report.message = n.value("message", "");
+  if (n.contains("http_status")) report.http_status = n.at("http_status").get<long>();
+  return report;
+}
+
+Failure damaged(std::string_view id, const std::string& why) {
+  return {ErrorCode::internal_error, "the state file of job " + std::string(id) + " is damaged: " + why, "job"};
+}
+
+// Throws json::exception on a field of the wrong type: the caller turns it into "damaged".
+Result<JobRecord> record_from_json(const json& j, std::string_view id) {
+  JobRecord r;
+  r.id = j.at("job").get<std::string>();
+  if (r.id != id) return damaged(id, "it names another job");
+  const auto state = parse_job_state(j.at("state").get<std::string>());
+  if (!state) return damaged(id, "unknown state");
+  r.state = *state;
+  r.action = action_named(j.value("action", "call"));
+  r.detail = j.value("detail", "");
+  r.created = SystemClock::time_point(std::chrono::milliseconds(j.value("created_ms", 0LL)));
+  r.process.pid = j.value("pid", 0);
+  r.process.start_time = j.value("start_time", 0ULL);
+  r.outcome.action = r.action;
+  if (j.contains("outcome")) r.outcome = outcome_from_json(j.at("outcome"), r.action);
+  if (j.contains("notify")) r.notify = notify_from_json(j.at("notify"));
+  return r;
+}
+
+}  // namespace
+
+std::string job_file_text(const JobRecord& r) {
+  json j;
+  j["job"] = r.id;
+  j["state"] = std::string(job_state_name(r.state));
+  j["action"] = std::string(action_name(r.action));
+  j["detail"] = r.detail;
+  j["created_ms"] = to_ms(r.created);
+  j["pid"] = r.process.pid;
+  j["start_time"] = r.process.start_time;
+  if (job_ended(r.state)) j["outcome"] = outcome_to_json(r.outcome);
+  if (r.notify) {
+    j["notify"] = {{"state", r.notify->state}, {"tries", r.notify->tries}, {"message", r.notify->message}};
+    if (r.notify->http_status) j["notify"]["http_status"] = *r.notify->http_status;
+  }
+  // Texts from a PBX (after login) may be any bytes: never let them make the dump throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Result<JobRecord> job_from_file_text(const std::string& text, std::string_view id) {
+  try {
+    return record_from_json(json::parse(text), id);
+  } catch (const json::exception& e) {
+    return damaged(id, e.what());
+  }
+}
+
+}  // namespace eecall
