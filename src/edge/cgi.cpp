@@ -159,7 +159,7 @@ Status answer_request(const Environment& env, std::istream& in, std::ostream& ou
   incoming.bearer_token = bearer_token(lookup(env, "HTTP_AUTHORIZATION").value_or(""));
   incoming.over_http = true;
   write_answer(out, serve(incoming, config.value(), environment_values(env), executor, prober), format);
-  return done;
+  return std::nullopt;
 }
 
 // A request refused before serve() (which logs its own): logged here, then answered.

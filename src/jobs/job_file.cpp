@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
 
 namespace eecall {
@@ -11,40 +10,6 @@ namespace {
 
 using json = nlohmann::json;
 using SystemClock = std::chrono::system_clock;
-
-// --- names back to enumerators: each name is the one its *_name() function gives ---
-
-// Every ErrorCode, in order. TODO: use error_code_named() (action/errors.hpp) once it exists.
-constexpr std::array all_error_codes = {
-    ErrorCode::none,          ErrorCode::missing_parameter, ErrorCode::invalid_parameter,
-    ErrorCode::resolve_failed, ErrorCode::connect_failed,   ErrorCode::timeout,
-    ErrorCode::not_asterisk,  ErrorCode::auth_failed,       ErrorCode::permission_denied,
-    ErrorCode::action_failed, ErrorCode::protocol_error,    ErrorCode::tls_failed,
-    ErrorCode::busy,          ErrorCode::no_answer,         ErrorCode::congestion,
-    ErrorCode::hangup,        ErrorCode::call_failed,       ErrorCode::not_acknowledged,
-    ErrorCode::playback_failed, ErrorCode::internal_error,  ErrorCode::forbidden,
-    ErrorCode::config_error,  ErrorCode::speech_failed,     ErrorCode::method_not_allowed,
-    ErrorCode::rate_limited,  ErrorCode::cancelled,         ErrorCode::unknown_job,
-    ErrorCode::busy_jobs};
-static_assert(all_error_codes.size() == static_cast<std::size_t>(ErrorCode::busy_jobs) + 1,
-              "a new ErrorCode must be listed here, or its jobs read back as internal_error");
-
-// Every AttemptOutcome, in order.
-constexpr std::array all_attempt_outcomes = {
-    AttemptOutcome::acknowledged, AttemptOutcome::answered,   AttemptOutcome::not_acknowledged,
-    AttemptOutcome::busy,         AttemptOutcome::no_answer,  AttemptOutcome::congestion,
-    AttemptOutcome::hangup,       AttemptOutcome::call_failed, AttemptOutcome::playback_failed,
-    AttemptOutcome::sent,         AttemptOutcome::failed,     AttemptOutcome::cancelled};
-static_assert(all_attempt_outcomes.size() == static_cast<std::size_t>(AttemptOutcome::cancelled) + 1,
-              "a new AttemptOutcome must be listed here, or its attempts read back as call_failed");
-
-template <typename Enum, std::size_t N, typename NameOf>
-std::optional<Enum> named(std::string_view name, const std::array<Enum, N>& all, NameOf name_of) {
-  for (const auto value : all) {
-    if (name_of(value) == name) return value;
-  }
-  return std::nullopt;
-}
 
 ActionKind action_named(std::string_view name) {
   return name == "alert" ? ActionKind::alert : name == "message" ? ActionKind::message : ActionKind::call;
@@ -68,7 +33,7 @@ json attempt_to_json(const Attempt& a) {
 Attempt attempt_from_json(const json& a) {
   Attempt attempt;
   attempt.phone = a.value("phone", "");
-  attempt.outcome = named(a.value("outcome", ""), all_attempt_outcomes, attempt_outcome_name)
+  attempt.outcome = attempt_outcome_named(a.value("outcome", ""))
                         .value_or(AttemptOutcome::call_failed);
   if (a.contains("seconds")) {
     attempt.elapsed = std::chrono::milliseconds(std::llround(a.at("seconds").get<double>() * 1000.0));
@@ -100,7 +65,7 @@ json outcome_to_json(const Outcome& o) {
 Outcome outcome_from_json(const json& j, ActionKind action) {
   Outcome o;
   o.action = action;
-  o.error = named(j.at("error").get<std::string>(), all_error_codes, error_name).value_or(ErrorCode::internal_error);
+  o.error = error_code_named(j.at("error").get<std::string>()).value_or(ErrorCode::internal_error);
   o.message = j.value("message", "");
   o.subject = j.value("subject", "");
   o.action_id = j.value("action_id", "");

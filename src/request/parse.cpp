@@ -291,17 +291,24 @@ Status check_exclusive(const Values& v, ActionKind kind) {
   return std::nullopt;
 }
 
-// Missing parameters: named all at once (the old script named only the last one).
-Status check_required(const Values& v, ActionKind kind) {
+// What a request must give: the PBX always; the use (who is called, what is sent) unless the
+// request only describes a use to check.
+std::vector<std::string_view> required_for(ActionKind kind, Completeness completeness) {
   std::vector<std::string_view> required = {"ip", "user", "secret"};
+  if (completeness == Completeness::use_optional) return required;
   switch (kind) {
     case ActionKind::call: required.insert(required.end(), {"from", "to"}); break;
     case ActionKind::message: required.insert(required.end(), {"to", "drv"}); break;
     case ActionKind::alert: required.push_back("from"); break;
   }
+  return required;
+}
+
+// Missing parameters: named all at once (the old script named only the last one).
+Status check_required(const Values& v, ActionKind kind, Completeness completeness) {
   std::string missing;
   std::string first_missing;
-  for (auto name : required) {
+  for (auto name : required_for(kind, completeness)) {
     if (v.has(name)) continue;
     if (first_missing.empty()) first_missing = name;
     missing += missing.empty() ? "" : ", ";
@@ -374,28 +381,34 @@ Status parse_call_options(const Values& v, Request& request, int min_wait, int m
 
 // A call: ring `from` (one phone), then connect it to `to` in the dialplan.
 Status parse_call(const Values& v, Request& request) {
-  request.from = *v.get("from");
-  request.to = *v.get("to");
-  if (auto bad = check_dial_token("from", request.from)) {
-    if (request.from.find(',') != std::string::npos) {
-      return invalid("from", "a list of phones in from is for alerts (say or play), not for a call to an extension");
+  if (v.has("from")) {
+    request.from = *v.get("from");
+    if (auto bad = check_dial_token("from", request.from)) {
+      if (request.from.find(',') != std::string::npos) {
+        return invalid("from", "a list of phones in from is for alerts (say or play), not for a call to an extension");
+      }
+      return bad;
     }
-    return bad;
+    request.phones = {request.from};
   }
-  if (auto bad = check_dial_token("to", request.to)) return bad;
-  request.phones = {request.from};
+  if (v.has("to")) {
+    request.to = *v.get("to");
+    if (auto bad = check_dial_token("to", request.to)) return bad;
+  }
   return parse_call_options(v, request, 0, max_wait_seconds);
 }
 
 // A message: `msg` from `from` (a name) to each phone of `to`.
 Status parse_message(const Values& v, Request& request) {
   request.from = v.get("from").value_or("eedomus");
-  request.to = *v.get("to");
   if (auto bad = check_dial_token("from", request.from)) return bad;
-  auto phones = check_phone_list("to", request.to);
-  if (!phones) return phones.failure();
-  request.phones = std::move(phones.value());
-
+  if (v.has("to")) {
+    request.to = *v.get("to");
+    auto phones = check_phone_list("to", request.to);
+    if (!phones) return phones.failure();
+    request.phones = std::move(phones.value());
+  }
+  if (!v.has("msg")) return std::nullopt;  // only a check describes a message without its text
   auto utf8 = text::to_utf8(*v.get("msg"));
   if (!utf8) return invalid("msg", "msg is neither UTF-8 nor Latin-1/Windows-1252 text");
   request.message = std::move(*utf8);
@@ -412,10 +425,12 @@ Status parse_message(const Values& v, Request& request) {
 // An alert: the phones of `from` in turn, each hearing `say` or `play`, until one answers (or
 // presses `ack`).
 Status parse_alert(const Values& v, Request& request, const RequestLimits& limits) {
-  request.from = *v.get("from");
-  auto phones = check_phone_list("from", request.from);
-  if (!phones) return phones.failure();
-  request.phones = std::move(phones.value());
+  if (v.has("from")) {
+    request.from = *v.get("from");
+    auto phones = check_phone_list("from", request.from);
+    if (!phones) return phones.failure();
+    request.phones = std::move(phones.value());
+  }
   if (auto bad = parse_call_options(v, request, 1, limits.max_alert_wait_seconds)) return bad;
   // An alert always waits for its outcome; by default as long as the front end allows (it
   // ends as soon as it is decided).
@@ -467,7 +482,7 @@ ActionKind action_of(const Params& params) {
   return ActionKind::call;
 }
 
-Result<Request> parse_request(const Params& params, const RequestLimits& limits) {
+Result<Request> parse_request(const Params& params, const RequestLimits& limits, Completeness completeness) {
   if (auto bad = check_raw_bytes(params)) return *bad;
   auto collected = collect(params);
   if (!collected) return collected.failure();
@@ -475,9 +490,13 @@ Result<Request> parse_request(const Params& params, const RequestLimits& limits)
 
   Request request;
   request.action = action_of(params);
-  for (const auto& check : {check_exclusive, check_required, check_options_apply}) {
-    if (auto bad = check(v, request.action)) return *bad;
+  // A use to check may name a message by its driver alone.
+  if (completeness == Completeness::use_optional && request.action == ActionKind::call && v.has("drv")) {
+    request.action = ActionKind::message;
   }
+  if (auto bad = check_exclusive(v, request.action)) return *bad;
+  if (auto bad = check_required(v, request.action, completeness)) return *bad;
+  if (auto bad = check_options_apply(v, request.action)) return *bad;
   if (auto bad = parse_pbx(v, request)) return *bad;
   Status bad;
   switch (request.action) {

@@ -29,6 +29,8 @@ enum class AttemptOutcome {
   cancelled,         // a cancel request stopped it (eecall hung the call up)
 };
 std::string_view attempt_outcome_name(AttemptOutcome outcome) noexcept;
+/// The outcome of that name, or nullopt.
+std::optional<AttemptOutcome> attempt_outcome_named(std::string_view name) noexcept;
 
 struct Attempt {
   std::string phone;

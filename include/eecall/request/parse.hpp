@@ -43,7 +43,13 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 /// options `wait`, `ring` and `callerid`, and the alert parameters `say`, `play`, `ack`,
 /// `repeat`, `rounds` and `lang`. Anything else is ignored (the eeDomus box adds
 /// `eedomus_controller_module_id`). Validation rules: docs/usage.md.
-Result<Request> parse_request(const Params& params, const RequestLimits& limits = {});
+/// What parse_request() requires: everything a request needs to run, or (a check: --check,
+/// check=1, which describes a use) only the PBX — the use's own parameters (from, to, msg, drv)
+/// are checked by the same rules when given and left empty when not, and `drv` alone names a
+/// message.
+enum class Completeness { runnable, use_optional };
+Result<Request> parse_request(const Params& params, const RequestLimits& limits = {},
+                              Completeness completeness = Completeness::runnable);
 
 /// What `params` ask for, as parse_request() decides it (msg: a message; say or play: an
 /// alert; else a call), for answers about a request that could not be parsed.
