@@ -105,6 +105,11 @@ bool reap_by(pid_t pid, Clock::time_point deadline, int& status, rusage& usage) 
   return false;
 }
 
+// Said at the end of the child's stderr, which a failing test prints.
+std::string timeout_note(const std::string& program, std::chrono::milliseconds timeout) {
+  return "\n[run_process: " + program + " killed after " + std::to_string(timeout.count()) + " ms, its timeout]\n";
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const Env& env,
@@ -162,16 +167,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const Env& env,
   }
   int status = 0;
   rusage usage{};
-  if (result.timed_out) {
-    ::wait4(pid, &status, 0, &usage);  // killed above
-  } else {
-    result.timed_out = reap_by(pid, deadline, status, usage);
-  }
-  if (result.timed_out) {
-    // Said where a failing test prints the child's stderr.
-    result.err += "\n[run_process: " + argv.front() + " killed after " + std::to_string(timeout.count()) +
-                  " ms, its timeout]\n";
-  }
+  if (reap_by(pid, deadline, status, usage)) result.timed_out = true;
+  if (result.timed_out) result.err += timeout_note(argv.front(), timeout);
   result.peak_rss_kb = usage.ru_maxrss;
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
