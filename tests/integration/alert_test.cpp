@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <regex>
@@ -31,11 +30,6 @@ std::vector<std::string> fast(std::vector<std::string> more = {}) {
 
 class Alert : public ::testing::Test {
  protected:
-  void SetUp() override {
-    audio = fs::temp_directory_path() / ("eecall-alert-test-" + std::to_string(::getpid()));
-    fs::create_directories(audio);
-  }
-  void TearDown() override { fs::remove_all(audio); }
 
   struct Run {
     int status = 0;
@@ -81,7 +75,8 @@ class Alert : public ::testing::Test {
     return values;
   }
 
-  fs::path audio;
+  ScratchDir audio_dir{"alert-audio"};
+  fs::path audio{audio_dir.path()};
 };
 
 using Attempts = std::vector<std::pair<std::string, std::string>>;

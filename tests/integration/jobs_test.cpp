@@ -32,9 +32,6 @@ using json = nlohmann::json;
 class Jobs : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/eecall-jobs-it-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    root = pattern;
     env = {{"EECALL_CONFIG", "/dev/null"},
            {"EECALL_JOBS_DIR", root + "/jobs"},
            {"EECALL_JOB_LOG", root + "/job.log"},
@@ -48,7 +45,6 @@ class Jobs : public ::testing::Test {
         if (name.size() == 37 && name.ends_with(".json")) (void)cgi("job=" + name.substr(0, 32) + "&cancel=1");
       }
     }
-    fs::remove_all(root);
   }
 
   CgiAnswer cgi(const std::string& query, ProcessResult* process = nullptr) const {
@@ -97,7 +93,8 @@ class Jobs : public ::testing::Test {
     return {std::istreambuf_iterator<char>(in), {}};
   }
 
-  std::string root;
+  ScratchDir scratch{"jobs-it"};
+  std::string root{scratch.path()};
   Env env;
 };
 

@@ -2,7 +2,6 @@
 // CGI with EECALL_CONFIG, against the simulator on loopback.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,11 +16,8 @@ namespace {
 class Profiles : public ::testing::Test {
  protected:
   Simulator sim;
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("eecall-profile-test-" + std::to_string(::getpid()) + ".conf"))
-                         .string();
-
-  void TearDown() override { std::filesystem::remove(path); }
+  ScratchDir dir{"profile-test"};
+  std::string path = dir.path() + "/eecall.conf";
 
   void configure(const std::string& general, const std::string& home_extra = "") {
     std::ofstream(path) << "[general]\n" << general << "\n[home]\nhost = 127.0.0.1\nport = "

@@ -14,10 +14,10 @@
 #include <regex>
 #include <set>
 #include <thread>
-#include <unistd.h>
 
 #include "support/process.hpp"
 #include "support/raw_ami.hpp"
+#include "support/scratch_dir.hpp"
 #include "support/transcript.hpp"
 #include "support/wav.hpp"
 
@@ -133,8 +133,7 @@ void write_file(const fs::path& path, const std::string& bytes) {
 
 class SoundDir {
  public:
-  SoundDir() : path_(fs::temp_directory_path() / ("eecall-sim-sounds-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
+  SoundDir() {
     // Shorter than the lab's 3.52 s: the replay compares events, not durations.
     write_file(path_ / "alert-wav8k.wav", wav_file(8000, 0.4));
     write_file(path_ / "alert-wav22k.wav", wav_file(22050, 0.4));
@@ -146,10 +145,6 @@ class SoundDir {
     write_file(path_ / "alert.sln16", std::string(12800, '\0'));
     write_file(path_ / "alert.wav", wav_file(8000, 0.4));
   }
-  ~SoundDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
   [[nodiscard]] std::string moved(std::string bytes) const {
     static const std::string recorded = "/var/lib/eecall/sounds/";
     for (auto at = bytes.find(recorded); at != std::string::npos; at = bytes.find(recorded, at)) {
@@ -159,7 +154,8 @@ class SoundDir {
   }
 
  private:
-  fs::path path_;
+  ScratchDir scratch_{"sim-sounds"};
+  fs::path path_{scratch_.path()};
 };
 
 // --- the replay --------------------------------------------------------------------------------

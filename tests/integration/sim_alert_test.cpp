@@ -4,7 +4,6 @@
 // action, and the options that make calls faster. Where no recording shows a behaviour, the
 // comment names what was checked on the lab's Asterisk 20.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +16,7 @@
 
 #include "support/process.hpp"
 #include "support/raw_ami.hpp"
+#include "support/scratch_dir.hpp"
 #include "support/transcript.hpp"
 #include "support/wav.hpp"
 
@@ -371,20 +371,14 @@ TEST(SimRead, SipInfoPhoneThroughLocalShowsEndOnThePhoneThenBeginAndEndOnTheLoca
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("eecall-sim-audio-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
   [[nodiscard]] std::string file(const std::string& name, const std::string& bytes) const {
     std::ofstream(path_ / name, std::ios::binary) << bytes;
     return (path_ / name).string();
   }
 
  private:
-  fs::path path_;
+  ScratchDir scratch_{"sim-audio"};
+  fs::path path_{scratch_.path()};
 };
 
 struct Played {

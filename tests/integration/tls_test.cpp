@@ -5,7 +5,6 @@
 // fall back to plain TCP.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -24,8 +23,7 @@ using std::chrono::seconds;
 // Every file the tests need, made once per test program.
 class Certificates {
  public:
-  Certificates() : dir_(fs::temp_directory_path() / ("eecall-tls-" + std::to_string(::getpid()))) {
-    fs::create_directories(dir_);
+  Certificates() {
     // The private CA, and a second one nobody trusts.
     make_ca("ca", "eecall test CA");
     make_ca("other-ca", "eecall other CA");
@@ -39,11 +37,6 @@ class Certificates {
              "subjectAltName=IP:127.0.0.1", "-keyout", path("self-signed.key"), "-out",
              path("self-signed.pem")});
   }
-  ~Certificates() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
   [[nodiscard]] std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   /// Simulator options that serve TLS with certificate `name`.
@@ -77,7 +70,8 @@ class Certificates {
              "-out", path(name + ".pem")});
   }
 
-  fs::path dir_;
+  ScratchDir scratch_{"tls"};
+  fs::path dir_{scratch_.path()};
 };
 
 const Certificates& certificates() {

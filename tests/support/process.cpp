@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -87,6 +88,28 @@ pid_t spawn(const std::vector<std::string>& argv, const Env* env, int in_fd, int
   return pid;
 }
 
+// Reaps `pid`, waiting at most until `deadline`: a child may close its stdout and stderr and
+// still run, so the end of its output is not the end of the wait. Past the deadline: SIGKILL
+// (reaped at once), and true.
+bool reap_by(pid_t pid, Clock::time_point deadline, int& status, rusage& usage) {
+  constexpr auto poll_interval = std::chrono::milliseconds(1);
+  pid_t reaped = 0;
+  while ((reaped = ::wait4(pid, &status, WNOHANG, &usage)) == 0 || (reaped < 0 && errno == EINTR)) {
+    if (Clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::wait4(pid, &status, 0, &usage);
+      return true;
+    }
+    std::this_thread::sleep_for(poll_interval);
+  }
+  return false;
+}
+
+// Said at the end of the child's stderr, which a failing test prints.
+std::string timeout_note(const std::string& program, std::chrono::milliseconds timeout) {
+  return "\n[run_process: " + program + " killed after " + std::to_string(timeout.count()) + " ms, its timeout]\n";
+}
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const Env& env,
@@ -144,7 +167,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const Env& env,
   }
   int status = 0;
   rusage usage{};
-  ::wait4(pid, &status, 0, &usage);
+  if (reap_by(pid, deadline, status, usage)) result.timed_out = true;
+  if (result.timed_out) result.err += timeout_note(argv.front(), timeout);
   result.peak_rss_kb = usage.ru_maxrss;
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
@@ -162,13 +186,18 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
+    // SIGTERM, then at most term_grace for the child to exit (the simulator does at once),
+    // then SIGKILL.
+    constexpr auto term_grace = std::chrono::seconds(2);
+    constexpr auto poll_interval = std::chrono::milliseconds(20);
     ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
+    const auto deadline = Clock::now() + term_grace;
+    while (Clock::now() < deadline) {
       if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
         pid_ = -1;
         break;
       }
-      ::usleep(20000);
+      std::this_thread::sleep_for(poll_interval);
     }
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
@@ -218,10 +247,13 @@ std::vector<std::string> simulator_argv(const std::string& log_path, const std::
 
 Simulator::Simulator(const std::vector<std::string>& extra_args)
     : log_path_(fresh_log_path()), child_(simulator_argv(log_path_, extra_args)) {
-  const auto line = child_.read_line(std::chrono::seconds(10));
+  constexpr auto start_timeout = std::chrono::seconds(10);
+  const auto line = child_.read_line(start_timeout);
   const auto colon = line.rfind(':');
   if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
-    throw std::runtime_error("simulator did not start: '" + line + "'");
+    throw std::runtime_error("simulator did not say 'listening on HOST:PORT' within " +
+                             std::to_string(start_timeout.count()) + " s (its first line, empty at EOF or timeout: '" +
+                             line + "')");
   }
   port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
 }

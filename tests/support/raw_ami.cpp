@@ -4,9 +4,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 namespace eecall::test {
@@ -24,9 +27,14 @@ RawAmi::RawAmi(std::uint16_t port) {
   }
   const int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const timeval send_timeout{5, 0};  // a peer that stops reading fails send(), never hangs the test
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (pending_.find("\r\n") == std::string::npos) {
-    if (!fill(deadline)) throw std::runtime_error("no AMI banner");
+    if (!fill(deadline)) {
+      throw std::runtime_error("no AMI banner line from 127.0.0.1:" + std::to_string(port) + " within 5 s (got '" +
+                               pending_ + "')");
+    }
   }
   const auto end = pending_.find("\r\n");
   banner_ = pending_.substr(0, end);
@@ -41,7 +49,7 @@ void RawAmi::send(const std::string& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) throw std::runtime_error("send() failed");
+    if (n <= 0) throw std::runtime_error(std::string("send() failed or stalled 5 s: ") + std::strerror(errno));
     sent += static_cast<std::size_t>(n);
   }
 }

@@ -9,16 +9,15 @@
 #include <fstream>
 
 #include "eecall/admin/config.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall {
 namespace {
 
 class ConfigFile : public ::testing::Test {
  protected:
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("eecall-config-test-" + std::to_string(::getpid()) + ".conf"))
-                         .string();
-  void TearDown() override { std::filesystem::remove(path); }
+  test::ScratchDir dir{"config-test"};
+  std::string path = dir.path() + "/eecall.conf";
 
   void write(const std::string& text, mode_t mode = 0640) {
     std::ofstream(path) << text;

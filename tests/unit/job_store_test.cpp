@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "eecall/jobs/job_store.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall {
 namespace {
@@ -23,13 +24,6 @@ using namespace std::chrono_literals;
 
 class JobStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/eecall-jobs-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    root = pattern;
-    dir = root + "/jobs";  // created by the store
-  }
-  void TearDown() override { fs::remove_all(root); }
 
   JobRecord created(int max_jobs = 4) {
     auto r = JobStore(dir).create(ActionKind::alert, max_jobs);
@@ -49,8 +43,9 @@ class JobStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string root;
-  std::string dir;
+  test::ScratchDir scratch{"jobs-test"};
+  std::string root{scratch.path()};
+  std::string dir = root + "/jobs";  // created by the store
 };
 
 TEST(JobId, Is128RandomBitsInLowerCaseHex) {

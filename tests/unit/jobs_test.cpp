@@ -10,6 +10,7 @@
 #include "eecall/jobs/jobs.hpp"
 #include "eecall/action/render.hpp"
 #include "support/http_recorder.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall {
 namespace {
@@ -60,9 +61,6 @@ TEST(JobParams, EveryMisuseIsInvalidParameterNamingIt) {
 class RunJob : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/eecall-run-job-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    root = pattern;
     prepared.start = std::chrono::steady_clock::now();
     prepared.settings.jobs.dir = root + "/jobs";
     prepared.settings.notify.module = EECALL_NOTIFY_MODULE;
@@ -79,7 +77,6 @@ class RunJob : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.failure().message;
     record = created.value();
   }
-  void TearDown() override { fs::remove_all(root); }
 
   JobRecord stored() {
     auto r = JobStore(prepared.settings.jobs.dir).read(record.id);
@@ -87,7 +84,8 @@ class RunJob : public ::testing::Test {
     return r.ok() ? r.value() : JobRecord{};
   }
 
-  std::string root;
+  test::ScratchDir scratch{"run-job"};
+  std::string root{scratch.path()};
   Prepared prepared;
   JobRecord record;
 };

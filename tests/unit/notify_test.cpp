@@ -11,6 +11,7 @@
 #include "eecall/admin/settings.hpp"
 #include "support/http_recorder.hpp"
 #include "support/process.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall {
 namespace {
@@ -170,9 +171,8 @@ TEST(SendNotify, ASlowServerTimesOutEachTry) {
 // A real HTTPS server (openssl s_server -www answers any GET with 200) whose certificate no
 // trusted CA signed: the notify must fail on the certificate, never reach the 200.
 TEST(SendNotify, HttpsCertificatesAreVerified) {
-  char pattern[] = "/tmp/eecall-notify-tls-XXXXXX";
-  ASSERT_NE(::mkdtemp(pattern), nullptr);
-  const std::string dir = pattern;
+  const test::ScratchDir scratch("notify-tls");
+  const std::string& dir = scratch.path();
   const auto made = test::run_process(
       {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
        "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -195,7 +195,6 @@ TEST(SendNotify, HttpsCertificatesAreVerified) {
     EXPECT_FALSE(report.http_status) << "an unverified server got the request";
     EXPECT_NE(report.message.find("certificate"), std::string::npos) << report.message;
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(SendNotify, AMissingModuleIsAFailedNotifyNotACrash) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "eecall/util/state_file.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace eecall {
 namespace {
@@ -19,10 +20,9 @@ using namespace std::chrono_literals;
 
 class StateFile : public ::testing::Test {
  protected:
-  fs::path dir = fs::temp_directory_path() / ("eecall-state-test-" + std::to_string(::getpid()));
+  test::ScratchDir scratch{"state-test"};
+  fs::path dir{scratch.path()};
   std::string path = (dir / "recent-actions.json").string();
-  void SetUp() override { fs::create_directories(dir); }
-  void TearDown() override { fs::remove_all(dir); }
 
   static std::string contents(const std::string& file) {
     std::ifstream in(file, std::ios::binary);

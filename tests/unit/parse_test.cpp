@@ -303,7 +303,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::string(65, '1')));
 
 // A comma-separated list is for alerts (from) and messages (to); a call connects one phone to
-// one extension. (Lists: tests/unit/alert_request_test.cpp.)
+// one extension. (Lists: tests/unit/parse_alert_test.cpp.)
 TEST(ParseRequest, ListInACallIsInvalid) {
   expect_invalid(with(call_params(), "from", "100,1"), "from");
   expect_invalid(with(call_params(), "to", "100,1"), "to");

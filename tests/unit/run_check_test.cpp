@@ -1,5 +1,6 @@
-// `--check` and `check=1` through the front ends, in-process: a fake prober stands in for the
-// PBX (it records what it was asked), a fake executor proves that no call is ever placed.
+// run_check (check.cpp): `--check` and `check=1` through the front ends, in-process: a fake
+// prober stands in for the PBX (it records what it was asked), a fake executor proves that no
+// call is ever placed; and the report's verdict (settle_report).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "eecall/checkup/check.hpp"
 #include "eecall/edge/cgi.hpp"
 #include "eecall/edge/cli.hpp"
 #include "support/fake_pbx.hpp"
@@ -220,6 +222,54 @@ TEST_F(CheckFront, HelpListsTheCheckAndItsExitStatuses) {
                            "eecall --check --profile home --from 100 --to 291"}) {
     EXPECT_NE(r.out.find(part), std::string::npos) << part;
   }
+}
+
+// --- the verdict -----------------------------------------------------------------------------
+
+CheckItem item(std::string name, CheckStatus status, bool needed = true, ErrorCode error = ErrorCode::action_failed) {
+  return {std::move(name), status, "found", "fix", needed, error};
+}
+
+TEST(CheckReport, FirstNeededMissDecidesTheErrorAndOthersAreListed) {
+  Outcome report;
+  report.checks = {item("configuration", CheckStatus::ok),
+                   item("state_dir", CheckStatus::failed, false, ErrorCode::config_error),
+                   item("rights", CheckStatus::failed, true, ErrorCode::permission_denied),
+                   item("module app_read", CheckStatus::unknown, true, ErrorCode::permission_denied)};
+  settle_report(report);
+  EXPECT_EQ(report.answer, AnswerKind::check);
+  EXPECT_EQ(report.error, ErrorCode::permission_denied);
+  EXPECT_EQ(report.subject, "rights");
+  EXPECT_EQ(report.message,
+            "2 of 3 needed checks did not pass: rights, module app_read; not needed here, but not "
+            "\xE2\x9C\x94: state_dir");
+  EXPECT_EQ(exit_status(report.error, report.answer), 3);
+  EXPECT_EQ(http_status(report.error, report.answer), 200);
+}
+
+TEST(CheckReport, UnknownNeededChecksFailTheCheckButNotNeededOnesDoNot) {
+  Outcome report;
+  report.checks = {item("login", CheckStatus::ok), item("asterisk", CheckStatus::unknown, false)};
+  settle_report(report);
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(exit_status(report.error, report.answer), 0);
+  report.checks.push_back(item("dialplan 291", CheckStatus::unknown));
+  settle_report(report);
+  EXPECT_FALSE(report.ok());
+  EXPECT_EQ(report.subject, "dialplan 291");
+}
+
+TEST(CheckReport, ConfigurationAndPolicyHaveTheirOwnExitStatuses) {
+  auto config = check_report_for_config_failure({ErrorCode::config_error, "eecall.conf:2: bad", "config"});
+  EXPECT_EQ(exit_status(config.error, config.answer), 6);
+  Outcome policy;
+  policy.checks = {item("policy", CheckStatus::failed, true, ErrorCode::forbidden)};
+  settle_report(policy);
+  EXPECT_EQ(exit_status(policy.error, policy.answer), 5);
+  Outcome slow;
+  slow.checks = {item("connection", CheckStatus::failed, true, ErrorCode::timeout)};
+  settle_report(slow);
+  EXPECT_EQ(exit_status(slow.error, slow.answer), 4);
 }
 
 }  // namespace
