@@ -25,6 +25,10 @@ The same program runs as a CGI script when a web server starts it.
 constexpr const char* footer = R"(The options of PBX connection to Check, and --format, are also parameters of QUERY and
 of the CGI URL (--from: from=, --check: check=1); they override QUERY's values.
 
+CHECK (--check, check=1; man eecall, docs/troubleshooting.md)
+  What the same request would need, one line per check with its fix; places no call.
+  Example: eecall --check --profile home --from 100 --to 291
+
 ENVIRONMENT (what each one sets: man eecall)
   EECALL_SECRET (the AMI secret, kept out of 'ps'), EECALL_CONFIG, EECALL_TIMEOUT,
   EECALL_CONTEXT, EECALL_CHANNEL, EECALL_AUTH, EECALL_TLS, EECALL_CA_FILE,
@@ -40,6 +44,8 @@ EXIT STATUS
     a waited-for call was not answered, an alert was not acknowledged
   4 timeout   5 forbidden   6 configuration error
   7 try again later: rate limited or busy_jobs; nothing was done
+  --check exits 0 when every check the use needs passed, else with the status of the
+  first that did not.
 
 Every parameter and setting, the answers, the exit statuses and examples: man eecall
 )";
