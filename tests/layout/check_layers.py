@@ -8,6 +8,8 @@ each library may use (the eecall_library() calls of src/*/CMakeLists.txt: the on
 truth), then refuses any `#include "eecall/..."` of a library outside that closure.
 
 Usage: check_layers.py SOURCE_DIR   (exit 0: every include points down; 1: the offenders)
+       check_layers.py --design SOURCE_DIR   (docs/design.md's file table names every file of
+                                              src/ and no file that is gone)
 """
 import pathlib
 import re
@@ -55,7 +57,43 @@ def owner(libraries, folder, stem):
     return main if main in libraries else None
 
 
+def check_design(root):
+    """docs/design.md draws the code as files: its table must name each file of src/ (as
+    `name` in a row of its folder's part) and no file that src/ does not have."""
+    design = (root / "docs" / "design.md").read_text()
+    table = design[design.index("## The files"):]
+    rows, folder, named = [], None, {}
+    for line in table.splitlines():
+        heading = re.match(r"\| \*\*`(\w+)/`\*\*", line)
+        if heading:
+            folder = heading.group(1)
+            continue
+        if line.startswith("| `") and folder:
+            first_cell = line.split("|")[1]
+            for name in re.findall(r"`([\w.]+)`", first_cell):
+                named.setdefault(folder, set()).add(name)
+    problems = []
+    for path in sorted((root / "src").glob("*/*")):
+        if path.name == "CMakeLists.txt" or path.suffix not in (".cpp", ".hpp", ".in"):
+            continue
+        if path.suffix == ".hpp" and path.with_suffix(".cpp").exists():
+            continue  # a private header is drawn with its source
+        if path.name not in named.get(path.parent.name, set()):
+            problems.append(f"docs/design.md does not name src/{path.parent.name}/{path.name}")
+    for folder, names in named.items():
+        for name in names:
+            if not (root / "src" / folder / name).exists():
+                problems.append(f"docs/design.md names src/{folder}/{name}, which does not exist")
+    for line in problems:
+        print(line)
+    print(f"design.md's table: {sum(len(n) for n in named.values())} files in {len(named)} folders, "
+          f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
 def main():
+    if sys.argv[1] == "--design":
+        return check_design(pathlib.Path(sys.argv[2]))
     root = pathlib.Path(sys.argv[1])
     src = root / "src"
     libraries = parse_libraries(src)
