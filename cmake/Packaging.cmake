@@ -35,10 +35,12 @@ install(FILES cgi-bin/apache-eecall.conf cgi-bin/lighttpd-eecall.conf cgi-bin/ng
               cgi-bin/nginx-eecall-log.conf
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
-# The man page, compressed as Debian policy wants it.
+# The man page, compressed as Debian policy wants it, its .TH line naming the version of
+# project(VERSION) (the one place the version is written).
 set(eecall_man ${CMAKE_CURRENT_BINARY_DIR}/man/eecall.1)
 add_custom_command(OUTPUT ${eecall_man}.gz
-  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/docs/eecall.1 ${eecall_man}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/man
+  COMMAND sed "/^\\.TH/s/\"eecall\"/\"eecall ${PROJECT_VERSION}\"/" ${CMAKE_CURRENT_SOURCE_DIR}/docs/eecall.1 > ${eecall_man}
   COMMAND gzip -9nf ${eecall_man}
   DEPENDS docs/eecall.1
   COMMENT "Compressing the eecall(1) man page")
