@@ -164,18 +164,34 @@ bool is_identifier(const std::string& word) {
   return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
-// README.md: the Markdown table under "| error | HTTP | exit | meaning |"; the codes of a row are
-// the `quoted` words of its first cell.
-std::vector<Documented> readme_error_table() {
-  const auto lines = lines_of("README.md");
+// A Markdown table of error codes in `document`, under the line `header`: the codes of a row are
+// the `quoted` words of its first cell outside parentheses (which explain, and may quote
+// settings), after a "context: "; a row with other words there is prose ("a job accepted").
+std::vector<Documented> markdown_error_table(const std::string& document, const std::string& header) {
+  const auto lines = lines_of(document);
   std::vector<Documented> listed;
-  auto at = std::find(lines.begin(), lines.end(), "| error | HTTP | exit | meaning |");
+  auto at = std::find(lines.begin(), lines.end(), header);
   if (at == lines.end()) return listed;
   for (at += 2; at != lines.end() && at->starts_with("|"); ++at) {
     const auto cells = split(*at, "|");  // "", codes, HTTP, exit, meaning, ""
-    if (cells.size() < 5) ADD_FAILURE() << "README.md:" << (at - lines.begin() + 1) << ": not a table row";
-    if (cells.size() < 5) continue;
-    const auto quoted = split(cells[1], "`");
+    if (cells.size() < 4) ADD_FAILURE() << document << ":" << (at - lines.begin() + 1) << ": not a table row";
+    if (cells.size() < 4) continue;
+    // "with `wait`: `busy`, ..." or "background: `busy_jobs`": the codes follow the context.
+    std::string codes;  // the cell without its (explanations)
+    int depth = 0;
+    for (const char c : cells[1]) {
+      depth += c == '(' ? 1 : 0;
+      if (depth == 0) codes.push_back(c);
+      depth -= c == ')' && depth > 0 ? 1 : 0;
+    }
+    if (const auto colon = codes.rfind(": "); colon != std::string::npos) codes = codes.substr(colon + 2);
+    const auto quoted = split(codes, "`");
+    bool prose = false;  // what is not quoted must be separators (", ", " and "), or the row is prose
+    for (std::size_t i = 0; i < quoted.size(); i += 2) {
+      const auto gap = trimmed(quoted[i]);
+      prose = prose || !(gap.empty() || gap == "," || gap == "and" || gap == ", and");
+    }
+    if (prose) continue;
     for (std::size_t i = 1; i < quoted.size(); i += 2) {
       listed.push_back({quoted[i], trimmed(cells[2]), trimmed(cells[3]), static_cast<int>(at - lines.begin() + 1)});
     }
@@ -228,7 +244,13 @@ void expect_the_error_table(const std::vector<Documented>& listed, const std::st
 }
 
 TEST(ErrorDocs, ReadmeTableMatchesTheErrorTable) {
-  expect_the_error_table(readme_error_table(), "README.md", "\xE2\x80\x94");  // an em dash
+  expect_the_error_table(markdown_error_table("README.md", "| error | HTTP | exit | meaning |"), "README.md",
+                         "\xE2\x80\x94");  // an em dash
+}
+
+TEST(ErrorDocs, UsageTableMatchesTheErrorTable) {
+  expect_the_error_table(markdown_error_table("docs/usage.md", "| error | HTTP status | exit status |"),
+                         "docs/usage.md", "\xE2\x80\x94");
 }
 
 TEST(ErrorDocs, ManPageExitStatusTableMatchesTheErrorTable) {
