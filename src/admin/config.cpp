@@ -1,49 +1,24 @@
 #include "eecall/admin/config.hpp"
 
-#include <boost/property_tree/ini_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
-#include <sstream>
 
 #include "eecall/request/parse.hpp"
 #include "eecall/util/unique_fd.hpp"
+#include "ini.hpp"
 
 namespace eecall {
 
 namespace {
 
-namespace pt = boost::property_tree;
-
 Failure config_failure(std::string message) {
   return {ErrorCode::config_error, std::move(message), "config"};
-}
-
-// property_tree parses the file but keeps no line numbers: find them again, so that every
-// error can say where to look. Keys are "section.key".
-std::map<std::string, int> key_lines(std::string_view text) {
-  std::map<std::string, int> lines;
-  std::string section;
-  for (int number = 1; !text.empty(); ++number) {
-    const auto end = text.find('\n');
-    const auto line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    const auto first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == ';' || line[first] == '#') continue;
-    if (line[first] == '[') {
-      section = std::string(line.substr(first + 1, line.find(']') - first - 1));
-      continue;
-    }
-    auto key = std::string(line.substr(first, line.find('=') - first));
-    key.erase(key.find_last_not_of(" \t") + 1);
-    lines.emplace(section + "." + key, number);
-  }
-  return lines;
 }
 
 // Reads the whole file, but never more than max_config_bytes: a character device given as the
@@ -121,32 +96,24 @@ Result<mode_t> config_file_mode(const std::string& path) {
   return st.st_mode;
 }
 
-Result<pt::ptree> parse_ini(const std::string& path, const std::string& text) {
-  pt::ptree tree;
-  try {
-    std::istringstream parse(text);
-    pt::ini_parser::read_ini(parse, tree);
-  } catch (const pt::ini_parser_error& e) {
-    return config_failure(path + ":" + std::to_string(e.line()) + ": " + e.message());
+// Keys whose value never holds a blank: a blank there is a comment without its ';', and the
+// value would silently refuse every call (a regular expression) or every notification.
+constexpr std::array<std::string_view, 3> unblanked_keys = {"allow_from", "allow_to", "notify_url"};
+
+Status check_no_blank(const std::string& key, const Setting& setting) {
+  if (std::find(unblanked_keys.begin(), unblanked_keys.end(), key) == unblanked_keys.end() ||
+      setting.value.find_first_of(" \t") == std::string::npos) {
+    return std::nullopt;
   }
-  return tree;
+  return config_failure(setting.origin + ": " + key +
+                        ": a blank inside the value (a comment starts with ' ;' or ' #')");
 }
-
-// Where a key was set: "path:line" ("path:?" when the line was not found again).
-struct KeyOrigins {
-  std::string path;
-  std::map<std::string, int> lines;  // key_lines()
-
-  [[nodiscard]] std::string of(const std::string& section, const std::string& key) const {
-    auto it = lines.find(section + "." + key);
-    return path + ":" + (it == lines.end() ? std::string("?") : std::to_string(it->second));
-  }
-};
 
 // Files one key of a section: a policy key of [general], a profile's credential, or a setting
 // of either; any other key is refused.
 Status take_key(Config& config, Profile& profile, bool general, const std::string& key, Setting setting) {
   const auto& where = setting.origin;
+  if (auto failed = check_no_blank(key, setting)) return failed;
   if (general && key == "allow_url_credentials") {
     auto yes = parse_yes_no(key, setting.value);
     if (!yes) return config_failure(where + ": " + yes.failure().message);
@@ -168,20 +135,17 @@ Status take_key(Config& config, Profile& profile, bool general, const std::strin
 
 // Reads [general] or a profile into `config`. Every value is checked now, not at the first
 // request that happens to use it.
-Status read_section(Config& config, const std::string& section, const pt::ptree& entries,
-                    const KeyOrigins& origins) {
-  if (entries.empty() && !entries.data().empty()) {
-    return config_failure(origins.of("", section) + ": '" + section + "' is outside any [section]");
-  }
-  const bool general = section == "general";
-  if (!general && !is_profile_name(section)) {
-    return config_failure(origins.path + ": [" + section +
+Status read_section(Config& config, const ini::Section& section, const std::string& path) {
+  const auto where = [&](int line) { return path + ":" + std::to_string(line); };
+  const bool general = section.name == "general";
+  if (!general && !is_profile_name(section.name)) {
+    return config_failure(where(section.line) + ": [" + section.name +
                           "] is not a usable profile name (1-32 of A-Z a-z 0-9 _ -)");
   }
   Profile profile;
-  profile.name = section;
-  for (const auto& [key, node] : entries) {
-    if (auto failed = take_key(config, profile, general, key, {node.data(), origins.of(section, key)})) {
+  profile.name = section.name;
+  for (const auto& entry : section.entries) {
+    if (auto failed = take_key(config, profile, general, entry.key, {entry.value, where(entry.line)})) {
       return failed;
     }
   }
@@ -190,8 +154,10 @@ Status read_section(Config& config, const std::string& section, const pt::ptree&
     return config_failure(failed->message);
   }
   if (general) return std::nullopt;
-  if (auto failed = check_credentials(profile, origins.of(section, "host"))) return failed;
-  config.profiles.emplace(section, std::move(profile));
+  const auto host = profile.credentials.find("host");
+  const auto host_line = host == profile.credentials.end() ? where(section.line) : host->second.origin;
+  if (auto failed = check_credentials(profile, host_line)) return failed;
+  config.profiles.emplace(section.name, std::move(profile));
   return std::nullopt;
 }
 
@@ -216,14 +182,13 @@ Result<Config> load_config(const std::string& path) {
   if (!mode) return mode.failure();
   auto text = read_config_text(path);
   if (!text) return text.failure();
-  auto tree = parse_ini(path, text.value());
-  if (!tree) return tree.failure();
+  auto sections = ini::parse(text.value(), path);
+  if (!sections) return sections.failure();
 
-  const KeyOrigins origins{path, key_lines(text.value())};
   Config config;
   config.path = path;
-  for (const auto& [section, entries] : tree.value()) {
-    if (auto failed = read_section(config, section, entries, origins)) return *failed;
+  for (const auto& section : sections.value()) {
+    if (auto failed = read_section(config, section, path)) return *failed;
   }
   if (auto failed = check_secrets_private(config, mode.value())) return *failed;
   return config;

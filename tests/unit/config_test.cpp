@@ -148,6 +148,92 @@ TEST_F(ConfigFile, ShortTokenIsRefusedWithoutEchoingIt) {
   EXPECT_EQ(message.find("abc"), std::string::npos) << message;
 }
 
+// Issue 19: comments as admins write them in Asterisk's own configs.
+TEST_F(ConfigFile, TheIssuesExamplesDoWhatTheAdminMeant) {
+  write("[general]\n"
+        "allow_url_credentials = no ; comment\n"
+        "state_dir = /var/lib/eecall ; default\n"
+        "\n[home]\nhost = 127.0.0.1\nuser = eedomus\nsecret = s3cret\n"
+        "allow_from = 100|0240404040    ; comment\n");
+  const auto c = loaded();
+  EXPECT_FALSE(c.allow_url_credentials) << "was: 500 config_error on every request";
+  EXPECT_EQ(c.general.at("state_dir").value, "/var/lib/eecall") << "was: the flood guard silently off";
+  ASSERT_NE(c.profile("home"), nullptr);
+  EXPECT_EQ(c.profile("home")->settings.at("allow_from").value, "100|0240404040")
+      << "was: 0240404040 silently refused";
+  EXPECT_EQ(c.profile("home")->settings.at("allow_from").origin, path + ":9");
+}
+
+TEST_F(ConfigFile, SemicolonOrHashAfterABlankStartsAComment) {
+  write("[general] ; defaults\n"
+        "timeout = 5 ;comment glued to its ';'\n"
+        "ring = 20\t# comment after a tab\n"
+        "context = from-internal #\n"
+        "callerid = eeDomus alarm   ; a name may hold blanks\n"
+        "voice = fr ; one ; two # three\n");
+  const auto c = loaded();
+  EXPECT_EQ(c.general.at("timeout").value, "5");
+  EXPECT_EQ(c.general.at("ring").value, "20");
+  EXPECT_EQ(c.general.at("context").value, "from-internal");
+  EXPECT_EQ(c.general.at("callerid").value, "eeDomus alarm");
+  EXPECT_EQ(c.general.at("voice").value, "fr");
+}
+
+TEST_F(ConfigFile, EscapedSemicolonOrHashIsPartOfTheValue) {
+  write("[home]\nhost = 127.0.0.1\nuser = eedomus\n"
+        "secret = ab\\;cd \\#ef#gh   ; a secret with ';' and '#'\n"
+        "allow_from = 1\\d{2}\n"
+        "notify_url = http://box/set?v={value}#top\n"
+        "allow_to = [0-9*#]+\n");
+  const auto c = loaded();
+  ASSERT_NE(c.profile("home"), nullptr);
+  const auto& home = *c.profile("home");
+  EXPECT_EQ(home.credentials.at("secret").value, "ab;cd #ef#gh");
+  EXPECT_EQ(home.settings.at("allow_from").value, "1\\d{2}") << "other backslashes stay";
+  EXPECT_EQ(home.settings.at("notify_url").value, "http://box/set?v={value}#top") << "a glued '#' stays";
+  EXPECT_EQ(home.settings.at("allow_to").value, "[0-9*#]+");
+}
+
+TEST_F(ConfigFile, KeysAndValuesAreTrimmed) {
+  write("\t[general]  \r\n  timeout\t=\t 5 \t\r\n  callerid =   eeDomus   \r\n");
+  const auto c = loaded();
+  EXPECT_EQ(c.general.at("timeout").value, "5");
+  EXPECT_EQ(c.general.at("callerid").value, "eeDomus");
+  EXPECT_EQ(c.general.at("callerid").origin, path + ":3");
+}
+
+// What could be a comment or a value is refused, naming file:line and never quoting the value.
+TEST_F(ConfigFile, AValueThatStillLooksLikeItCarriesACommentIsRefused) {
+  const std::string profile = "[home]\nhost = 127.0.0.1\nuser = eedomus\n";
+  write(profile + "secret = ab;cd\n");
+  auto message = refusal();
+  EXPECT_EQ(message.find(path + ":4: secret: a ';' right after a value: write \\; "), 0) << message;
+  EXPECT_EQ(message.find("ab"), std::string::npos) << message;
+  EXPECT_EQ(message.find("cd"), std::string::npos) << message;
+  write("[general]\nallow_url_credentials = no;comment\n");
+  EXPECT_EQ(refusal().find(path + ":2: allow_url_credentials: a ';' right after"), 0);
+  write("[general]\ncallerid = Alarm #1\n");
+  message = refusal();
+  EXPECT_EQ(message.find(path + ":2: callerid: a '#' after a blank"), 0) << message;
+  EXPECT_NE(message.find("\\#"), std::string::npos) << message;
+  write(profile + "secret = s\nallow_from = 100|0240404040    what the box may ring\n");
+  message = refusal();
+  EXPECT_EQ(message, path + ":5: allow_from: a blank inside the value (a comment starts with ' ;' or ' #')");
+  write("[general]\nnotify_url = http://box/set?v={value} see docs\n");
+  EXPECT_EQ(refusal().find(path + ":2: notify_url: a blank"), 0);
+  write("[home] the PBX\nhost = 127.0.0.1\n");
+  EXPECT_EQ(refusal().find(path + ":1: text after the section's ']'"), 0);
+}
+
+TEST_F(ConfigFile, KeyOutsideASectionOrWithoutEqualsIsRefusedWithItsLine) {
+  write("; top\ntimeout = 5\n[general]\n");
+  EXPECT_EQ(refusal(), path + ":2: 'timeout' is outside any [section]");
+  write("[general]\n\ntimeout 5\n");
+  EXPECT_EQ(refusal().find(path + ":3: no '='"), 0);
+  write("[general]\ntimeout = 5\n[general]\nring = 20\n");
+  EXPECT_EQ(refusal().find(path + ":3: [general] appears twice"), 0);
+}
+
 TEST_F(ConfigFile, WorldReadableFileWithSecretsIsRefused) {
   write(home_profile, 0644);
   const auto message = refusal();

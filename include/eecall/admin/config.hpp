@@ -14,6 +14,10 @@
 //   secret = s3cret
 //   allow_from = 1[0-9]{2}         ; any settings.hpp key overrides [general] for this PBX
 //
+// Comments: a line that starts with ';' or '#', and after a value ';' or '#' preceded by a
+// blank (as in Asterisk's configs); "\;" and "\#" are a literal ';' and '#'. What could be
+// either ("ab;cd", "Alarm #1") is refused with its file:line, never guessed (src/admin/ini.hpp).
+//
 // Path: --config, else EECALL_CONFIG, else /etc/eecall/eecall.conf (which may be absent).
 #pragma once
 
