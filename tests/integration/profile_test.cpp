@@ -82,6 +82,11 @@ TEST_F(Profiles, CommandLineKeepsItsCredentialOptionsWhenUrlCredentialsAreRefuse
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(xml_field(r.out, "result"), "1") << r.out;
   EXPECT_NE(sim.received().find("Username: eedomus"), std::string::npos) << sim.received();
+  // --check too prints its report (before: only the refusal).
+  auto check_args = args;
+  check_args.push_back("--check");
+  const auto check = run_process(check_args, env, {}, std::chrono::seconds(30));
+  EXPECT_NE(check.out.find("\xE2\x9C\x94 login: 'eedomus' logged in"), std::string::npos) << check.out << check.err;
   // The same PBX named in a CGI URL stays refused.
   const auto a = parse_cgi_answer(cgi("ip=127.0.0.1&port=" + std::to_string(sim.port()) +
                                       "&user=eedomus&secret=s3cret&from=100&to=291")
