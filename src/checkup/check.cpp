@@ -227,7 +227,8 @@ void settle_report(Outcome& report, bool strict) {
     for (const auto* c : m.failed) names.push_back(c->name);
     report.error = first.error == ErrorCode::none ? ErrorCode::internal_error : first.error;
     report.subject = first.name;
-    report.message = std::to_string(m.failed.size()) + " of " + needed + " needed checks did not pass: " + joined(names);
+    report.message =
+        std::to_string(m.failed.size()) + " of " + needed + " needed checks did not pass: " + joined(names);
   }
   // A ? is no failure (the right to ask, e.g. write = system, is one eecall must not have):
   // the summary says what to verify by hand; each ? line says how.
