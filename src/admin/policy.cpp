@@ -91,7 +91,8 @@ Result<Resolved> resolve(const Incoming& incoming, const Config& config,
   } else if (!url_credentials_given) {
     profile = config.profile("default");
   }
-  if (profile == nullptr && url_credentials_given && !config.allow_url_credentials) {
+  // allow_url_credentials protects the HTTP side; the command line's options are no URL.
+  if (profile == nullptr && url_credentials_given && !config.allow_url_credentials && !incoming.command_line) {
     return forbidden("this server does not accept ip, user or secret in the URL: use profile=NAME", "ip");
   }
   if (profile != nullptr) {

@@ -175,39 +175,68 @@ Prober network_prober() {
   };
 }
 
-void settle_report(Outcome& report) {
-  report.answer = AnswerKind::check;
-  report.action.reset();
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The needed checks that were not ✔, in the report's order: ✘ (and, strict, ?) decide the
+// verdict; the others only could not be known.
+struct Misses {
   std::size_t needed = 0;
-  std::vector<std::string> missed;
-  std::vector<std::string> others;
-  const CheckItem* first = nullptr;
-  for (const auto& c : report.checks) {
-    if (c.needed) ++needed;
+  std::vector<const CheckItem*> failed;
+  std::vector<std::string> unknown;
+  std::vector<std::string> not_needed;
+};
+
+Misses misses_of(const std::vector<CheckItem>& checks, bool strict) {
+  Misses m;
+  for (const auto& c : checks) {
+    if (c.needed) ++m.needed;
     if (c.status == CheckStatus::ok) continue;
     if (!c.needed) {
-      others.push_back(c.name);
-      continue;
+      m.not_needed.push_back(c.name);
+    } else if (c.status == CheckStatus::failed || strict) {
+      m.failed.push_back(&c);
+    } else {
+      m.unknown.push_back(c.name);
     }
-    if (first == nullptr) first = &c;
-    missed.push_back(c.name);
   }
-  const auto join = [](const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
-  };
-  if (first == nullptr) {
+  return m;
+}
+
+}  // namespace
+
+void settle_report(Outcome& report, bool strict) {
+  report.answer = AnswerKind::check;
+  report.action.reset();
+  const auto m = misses_of(report.checks, strict);
+  const auto needed = std::to_string(m.needed);
+  if (m.failed.empty()) {
     report.error = ErrorCode::none;
     report.subject.clear();
-    report.message = "all " + std::to_string(needed) + " needed checks passed";
+    report.message = m.unknown.empty() ? "all " + needed + " needed checks passed"
+                                       : std::to_string(m.needed - m.unknown.size()) + " of " + needed +
+                                             " needed checks passed";
   } else {
-    report.error = first->error == ErrorCode::none ? ErrorCode::internal_error : first->error;
-    report.subject = first->name;
-    report.message = std::to_string(missed.size()) + " of " + std::to_string(needed) +
-                     " needed checks did not pass: " + join(missed);
+    const auto& first = *m.failed.front();
+    std::vector<std::string> names;
+    for (const auto* c : m.failed) names.push_back(c->name);
+    report.error = first.error == ErrorCode::none ? ErrorCode::internal_error : first.error;
+    report.subject = first.name;
+    report.message =
+        std::to_string(m.failed.size()) + " of " + needed + " needed checks did not pass: " + joined(names);
   }
-  if (!others.empty()) report.message += "; not needed here, but not \xE2\x9C\x94: " + join(others);
+  // A ? is no failure (the right to ask, e.g. write = system, is one eecall must not have):
+  // the summary says what to verify by hand; each ? line says how.
+  if (!m.unknown.empty()) {
+    report.message += "; " + std::to_string(m.unknown.size()) + " could not be known, verify by hand (see " +
+                      (m.unknown.size() == 1 ? "its ? line" : "their ? lines") + "): " + joined(m.unknown);
+  }
+  if (!m.not_needed.empty()) report.message += "; not needed here, but not \xE2\x9C\x94: " + joined(m.not_needed);
 }
 
 Outcome check_report_for_config_failure(const Failure& failure) {
@@ -263,7 +292,7 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
       judge_jobs_dir(path_facts(settings.jobs.dir), path_facts(parent_of(settings.jobs.dir)), web, use.background));
   if (use.notify) items.push_back(notify_item(settings.notify));
 
-  settle_report(report);
+  settle_report(report, use.strict);
   report.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
   log::check_done(request, use.action, report);
   return report;

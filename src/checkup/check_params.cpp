@@ -14,6 +14,7 @@ CheckUse use_of(const Params& params, const Request& r) {
   use.driver = r.driver;
   use.background = flag_set(params, "background");
   use.notify = flag_set(params, "check_notify");
+  use.strict = flag_set(params, "strict");
   use.phones = r.phones;
   switch (r.action) {
     case ActionKind::call:

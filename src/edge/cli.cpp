@@ -136,6 +136,7 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
   Incoming incoming;
   incoming.params = request_params(std::move(query), options, env);
   incoming.overrides = std::move(overrides).value();
+  incoming.command_line = true;  // its credentials are options, not a URL's (allow_url_credentials)
   incoming.limits.max_alert_wait_seconds = cli_max_alert_wait_seconds;  // no web server to outwait
   const auto outcome = serve(incoming, config.value(), environment_values(env), executor, prober);
   out << render(outcome, format.value());

@@ -44,8 +44,8 @@ EXIT STATUS
     a waited-for call was not answered, an alert was not acknowledged
   4 timeout   5 forbidden   6 configuration error
   7 try again later: rate limited or busy_jobs; nothing was done
-  --check exits 0 when every check the use needs passed, else with the status of the
-  first that did not.
+  --check exits 0 when no check the use needs failed (a ? = could not be known: verify
+  it by hand), else with the status of the first that did; --strict: a ? fails too.
 
 Every parameter and setting, the answers, the exit statuses and examples: man eecall
 )";
@@ -119,6 +119,8 @@ void add_check_options(CLI::App& app, CliOptions& options) {
                  "check the set-up instead of acting: one line per check, the fix under each one that fails");
   add_flag_param(app, options, "--check-notify", {"check", "check_notify"},
                  "--check, and also ask notify_url's site whether it answers");
+  add_flag_param(app, options, "--strict", {"check", "strict"},
+                 "--check, and a ? (could not be known) fails it like a \xE2\x9C\x98");
 }
 
 void add_output_options(CLI::App& app, CliOptions& options) {

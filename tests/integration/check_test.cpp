@@ -115,6 +115,60 @@ TEST_F(Check, ReadonlyIsToldTheMissingWriteClass) {
   EXPECT_TRUE(r.has("? dialplan 291: cannot be asked")) << r.text();
 }
 
+// The AMI user docs/freepbx.md recommends for alerts ([alertonly] write = originate,call) may not
+// send ModuleCheck (write = system, which it must never be given): app_read and format_wav are
+// "?". That is no failure (issue 19): exit 0, the summary names them to verify by hand, each ?
+// line says how; --strict makes a ? fail as before.
+TEST_F(Check, TheDocsAlertUserPassesAndNamesWhatItCouldNotKnow) {
+  Simulator sim;
+  const auto audio = dir.path() + "/audio";
+  ::mkdir(audio.c_str(), 0777);
+  ::chmod(audio.c_str(), 0777);  // whoever the web server's user is may write it
+  const Env env = {{"EECALL_AUDIO_DIR", audio}};
+  auto args = as("alertonly", "al3rt", {"--from", "100,105", "--say", "Fuite d'eau", "--ack", "1"});
+  auto r = check(sim, args, env);
+  EXPECT_EQ(r.process.exit_code, 0) << r.text();
+  EXPECT_TRUE(r.has(ok_mark + "rights: 'alertonly' may send Originate")) << r.text();
+  EXPECT_TRUE(r.has("? module app_read: cannot be asked: ModuleCheck needs write = system")) << r.text();
+  EXPECT_TRUE(r.has("? module format_wav: cannot be asked")) << r.text();
+  EXPECT_NE(r.fix_of("? module app_read").find("to know: on the PBX: asterisk -rx 'module show like app_read'"),
+            std::string::npos)
+      << r.text();
+  const auto summary =
+      std::find_if(r.lines.begin(), r.lines.end(), [](const auto& l) { return l.starts_with("OK check: "); });
+  ASSERT_NE(summary, r.lines.end()) << r.text();
+  EXPECT_NE(summary->find("could not be known, verify by hand (see their ? lines): module app_read, module format_wav"),
+            std::string::npos)
+      << *summary;
+  args.push_back("--strict");
+  r = check(sim, args, env);
+  EXPECT_EQ(r.process.exit_code, 3) << r.text();
+  EXPECT_TRUE(r.has("FAILED check permission_denied (step module app_read): ")) << r.text();
+}
+
+// The same over CGI: check=1 answers result 1, and strict=1 result 0.
+TEST_F(Check, TheDocsAlertUserOverHttpAndItsStrictParameter) {
+  Simulator sim;
+  const auto path = dir.path() + "/eecall.conf";
+  std::ofstream(path) << "[general]\ntoken = " << token << "\n[alert]\nhost = 127.0.0.1\nport = " << sim.port()
+                      << "\nuser = alertonly\nsecret = al3rt\n";
+  ::chmod(path.c_str(), 0600);
+  const Env env = {{"EECALL_CONFIG", path}, {"EECALL_JOBS_DIR", dir.path() + "/jobs"}};
+  const auto query = "check=1&format=json&profile=alert&token=" + token + "&from=100,105&play=hello-world&ack=1";
+  auto run = run_cgi_get(query, env);
+  EXPECT_EQ(run.answer.status, 200) << run.process.out;
+  auto j = nlohmann::json::parse(run.answer.body, nullptr, false);
+  EXPECT_EQ(j.value("result", -1), 1) << run.answer.body;
+  EXPECT_NE(j.value("message", "").find("1 could not be known, verify by hand (see its ? line): module app_read"),
+            std::string::npos)
+      << run.answer.body;
+  run = run_cgi_get(query + "&strict=1", env);
+  EXPECT_EQ(run.answer.status, 200) << run.process.out;
+  j = nlohmann::json::parse(run.answer.body, nullptr, false);
+  EXPECT_EQ(j.value("result", -1), 0) << run.answer.body;
+  EXPECT_EQ(j.value("error", ""), "permission_denied") << run.answer.body;
+}
+
 TEST_F(Check, WrongSecretNamesSecretAndPermit) {
   Simulator sim;
   const auto r = check(sim, as("eedomus", "wrong", {}));

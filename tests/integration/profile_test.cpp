@@ -70,6 +70,31 @@ TEST_F(Profiles, UrlCredentialsCanBeRefusedWith403) {
   EXPECT_EQ(parse_cgi_answer(cgi("profile=home&from=100&to=291").out).status, 200);
 }
 
+// allow_url_credentials guards URLs (logs, proxies, the box's set-up); the command line is not a
+// URL: its --ip/--user/EECALL_SECRET are guarded by the file system and the shell's user, so the
+// test commands of docs/freepbx.md keep working after the security advice (issue 19, item 8).
+TEST_F(Profiles, CommandLineKeepsItsCredentialOptionsWhenUrlCredentialsAreRefused) {
+  configure("allow_url_credentials = no\n");
+  const std::vector<std::string> args = {EECALL_BINARY, "--ip", "127.0.0.1", "--port", std::to_string(sim.port()),
+                                         "--user", "eedomus", "--from", "100", "--to", "291"};
+  const Env env = {{"EECALL_CONFIG", path}, {"EECALL_STATE_DIR", test_state_dir()}, {"EECALL_SECRET", "s3cret"}};
+  const auto r = run_process(args, env, {}, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(xml_field(r.out, "result"), "1") << r.out;
+  EXPECT_NE(sim.received().find("Username: eedomus"), std::string::npos) << sim.received();
+  // --check too prints its report (before: only the refusal).
+  auto check_args = args;
+  check_args.push_back("--check");
+  const auto check = run_process(check_args, env, {}, std::chrono::seconds(30));
+  EXPECT_NE(check.out.find("\xE2\x9C\x94 login: 'eedomus' logged in"), std::string::npos) << check.out << check.err;
+  // The same PBX named in a CGI URL stays refused.
+  const auto a = parse_cgi_answer(cgi("ip=127.0.0.1&port=" + std::to_string(sim.port()) +
+                                      "&user=eedomus&secret=s3cret&from=100&to=291")
+                                      .out);
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(a.xml("error"), "forbidden");
+}
+
 TEST_F(Profiles, TokenIsRequiredWhenConfigured) {
   configure("token = 0123456789abcdef-token\n");
   EXPECT_EQ(parse_cgi_answer(cgi("profile=home&from=100&to=291").out).status, 403);

@@ -1,7 +1,8 @@
 """eecall --check against the real Asterisk: for the lab's `eedomus` user, with a phone and a
 target of the lab, every line of the report is ✔ (a call, an alert, a message); `readonly` is
 told the write class it lacks; a user whose read= lacks the event classes, a wrong secret, a
-target outside the dialplan and a phone without contact each get their ✘ and its fix. Nothing
+target outside the dialplan and a phone without contact each get their ✘ and its fix; the
+`alertonly` user passes an alert check with its ? lines (no failure unless strict=1). Nothing
 rings while it checks: the probe's Originate is of a channel no driver has, and Asterisk says
 so in its log."""
 
@@ -31,7 +32,8 @@ class Check(reallab.LabTest):
             for name, user, secret in (("lab", reallab.USER, reallab.SECRET),
                                        ("ro", reallab.READONLY_USER, reallab.READONLY_SECRET),
                                        ("wrong", reallab.USER, "not-the-secret"),
-                                       ("noread", "noread", "n0read")))
+                                       ("noread", "noread", "n0read"),
+                                       ("alert", "alertonly", "al3rt")))
         cls.config.write_text(f"[general]\ntoken = {TOKEN}\n{profiles}")
         os.chmod(cls.config, 0o600)
         cls.install_for_the_web_server()
@@ -96,6 +98,23 @@ class Check(reallab.LabTest):
                      "dialplan 105", "dialplan 106", "phone 105", "phone 106", "audio_dir",
                      "audio for asterisk", "speech"):
             self.assertIn(name, checks)
+
+    def test_an_alert_check_of_alertonly_passes_with_what_it_cannot_ask(self):
+        """The user docs/freepbx.md recommends for alerts (write = originate,call) may not send
+        ModuleCheck (write = system): app_read and format_wav are ?, which is no failure; the
+        message names them to verify by hand. strict=1 makes a ? fail (permission_denied)."""
+        params = {"from": "105,106", "say": "Fuite d'eau au sous-sol", "ack": "1"}
+        answer, checks = self.check(profile="alert", **params)
+        self.assertEqual(answer.get("result"), 1, json.dumps(answer.fields, indent=1))
+        for name in ("module app_read", "module format_wav"):
+            self.assertEqual(checks[name]["status"], "unknown", checks[name])
+            self.assertIn("module show like", checks[name]["fix"], checks[name])
+        self.assertIn("could not be known, verify by hand", answer.get("message"), answer)
+        self.assertIn("module app_read, module format_wav", answer.get("message"), answer)
+        answer, checks = self.check(profile="alert", strict=1, **params)
+        self.assertEqual(answer.get("result"), 0, answer)
+        self.assertEqual(answer.get("error"), "permission_denied", answer)
+        self.assertEqual(answer.get("step"), "module app_read", answer)
 
     def test_message_checks_find_the_phone_without_contact(self):
         answer, checks = self.check(to="101", drv="pjsip")

@@ -82,6 +82,20 @@ TEST(Policy, UrlCredentialsCanBeForbidden) {
   EXPECT_TRUE(resolve(with_params({{"profile", "home"}}), config, {}).ok());
 }
 
+TEST(Policy, CommandLineCredentialsAreNotUrlCredentials) {
+  auto config = home_config();
+  config.allow_url_credentials = false;
+  auto cli = with_params({{"ip", "192.0.2.1"}, {"user", "u"}, {"secret", "s"}});
+  cli.command_line = true;
+  const auto r = resolve(cli, config, {});
+  ASSERT_TRUE(r.ok()) << r.failure().message;
+  EXPECT_EQ(r.value().profile, "");
+  EXPECT_EQ(value(r.value().params, "ip"), "192.0.2.1");
+  auto cgi = with_params({{"ip", "192.0.2.1"}, {"user", "u"}, {"secret", "s"}});
+  cgi.over_http = true;
+  EXPECT_EQ(resolve(cgi, config, {}).failure().code, ErrorCode::forbidden);
+}
+
 TEST(Policy, TokenIsRequiredByParameterOrBearer) {
   auto config = home_config();
   config.token = "0123456789abcdef-token";

@@ -1,6 +1,7 @@
 // The admin's policy applied to one incoming request, before anything reaches the PBX:
 // the token, the choice of profile (whose secret only ever goes to its own host), URL
-// credentials allowed or not, and which numbers may be dialled.
+// credentials allowed or not (the command line's are not a URL's), and which numbers may be
+// dialled.
 #pragma once
 
 #include <string>
@@ -18,6 +19,10 @@ struct Incoming {
   SettingValues overrides;   // command-line options (already checked), applied last
   RequestLimits limits;      // what this front end tolerates (the command line waits longer)
   bool over_http = false;    // the CGI front end: a check=1 needs the configuration's token
+  // The command line front end: its --ip/--user/--secret (or QUERY, EECALL_SECRET) are typed by
+  // a user of this machine, not read from a URL that logs and proxies keep, so
+  // allow_url_credentials = no does not refuse them. False unless the command line sets it.
+  bool command_line = false;
 };
 
 /// The request with its profile merged in, and the settings that apply to it.
@@ -27,7 +32,8 @@ struct Resolved {
   std::string profile;  // empty: old-style URL credentials
 };
 
-/// Token, profile choice and settings. Failures: forbidden (403), invalid_parameter (a profile
+/// Token, profile choice and settings. Failures: forbidden (403: the token, or URL credentials
+/// with allow_url_credentials = no, except from the command line), invalid_parameter (a profile
 /// named with URL credentials, or unknown), config_error (a bad EECALL_* value).
 Result<Resolved> resolve(const Incoming& incoming, const Config& config,
                          const SettingValues& environment);

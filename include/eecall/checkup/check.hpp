@@ -37,6 +37,7 @@ struct CheckUse {
   std::optional<PromptKind> prompt;  // an alert's say or play
   bool background = false;           // background=1: jobs_dir is needed
   bool notify = false;               // --check-notify: fetch notify_url's site
+  bool strict = false;               // --strict, strict=1: a ? (could not be known) fails the check
 };
 
 /// Where and how the PBX is reached, as the request would.
@@ -138,9 +139,11 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
 /// The command line's report when the configuration file could not even be loaded.
 Outcome check_report_for_config_failure(const Failure& failure);
 
-/// The verdict of a report: result, error and step of the first needed check that did not
-/// pass, and the message counting them.
-void settle_report(Outcome& report);
+/// The verdict of a report: result, error and step of the first needed check that is ✘ (or,
+/// `strict`, not ✔), and the message counting them. Not strict, a needed ? is no failure: the
+/// report passes when every needed check is ✔ or ?, and the message names the ? ones, to be
+/// verified by hand (asking would need a right eecall should not have, e.g. write = system).
+void settle_report(Outcome& report, bool strict = false);
 
 /// True when `params` ask for a check (check=1).
 bool wants_check(const Params& params);
