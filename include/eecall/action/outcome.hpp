@@ -49,7 +49,7 @@ struct CheckItem {
   CheckStatus status = CheckStatus::unknown;
   std::string found;  // what was found, one sentence
   std::string fix;    // ✘: how to fix it; ?: how it could be known (the right, the command)
-  bool needed = true;  // needed for the use checked: anything but ✔ fails the check
+  bool needed = true;  // needed for the use checked: a ✘ fails the check (with strict, a ? too)
   ErrorCode error = ErrorCode::none;  // the answer's error when this is the first needed miss
 };
 
