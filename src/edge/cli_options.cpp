@@ -63,7 +63,8 @@ void add_flag_param(CLI::App& app, CliOptions& options, const std::string& flag,
   app.add_flag_callback(
       flag,
       [&given = options.given, names = std::move(names)] {
-        for (const auto& name : names) given[name] = "1";
+        // Not `given[name] = "1"`: GCC 12 at -O3 misreads it (a -Wstringop-overflow warning).
+        for (const auto& name : names) given.insert_or_assign(name, std::string(1, '1'));
       },
       help);
 }
