@@ -91,6 +91,12 @@ Status check_audio_dir_usable(const std::string& dir) {
   }
   if (!S_ISDIR(st.st_mode)) return dir_failure("audio_dir " + dir + " is not a directory");
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    // A file system mounted (or remounted after disk errors) read-only: no owner or mode
+    // would help, so the disk's failure, not the admin's setting.
+    if (errno == EROFS) {
+      return Failure{ErrorCode::speech_failed,
+                     "cannot write a prompt in audio directory " + dir + ": read-only file system", "speech"};
+    }
     return dir_failure("audio directory " + dir + " is not writable by this process (uid " +
                        std::to_string(::geteuid()) +
                        "): it must belong to the web server's user (chown www-data " + dir +
