@@ -79,10 +79,30 @@ class AlertRun {
 
   void hang_up(const std::string& channel_id) {
     auto reply = session_.request(make_hangup(channel_id, session_.next_id("hangup")), "hangup");
-    if (!reply) spdlog::debug("hangup {}: {}", channel_id, reply.failure().message);  // already gone
+    if (reply) return;
+    spdlog::debug("hangup {}: {}", channel_id, reply.failure().message);  // already gone
+    if (reply.failure().code == ErrorCode::protocol_error) hang_up_over_new_session(channel_id);
   }
 
  private:
+  // The connection is gone (Asterisk closed it, `manager kick session`, a cut) while our call
+  // goes on: Asterisk does not hang up a call when the session that made it leaves, so the phone
+  // would hear the prompt to its end. Hang it up over a new session, within one step's time.
+  void hang_up_over_new_session(const std::string& channel_id) {
+    ActionIdSource ids = random_action_ids();
+    Session again(settings_, std::min(Clock::now() + settings_.step_timeout, session_.total_deadline()), ids);
+    if (auto failed = again.open({request_.host, request_.port, request_.user, request_.secret}, system_resolver(),
+                                 LoginEvents::off)) {
+      spdlog::info("the AMI connection was lost and a new one failed ({}): call {} may still be up",
+                   failed->message, channel_id);
+      return;
+    }
+    auto reply = again.request(make_hangup(channel_id, again.next_id("hangup")), "hangup");
+    spdlog::info("the AMI connection was lost: call {} hung up over a new session{}", channel_id,
+                 reply ? "" : " (" + reply.failure().message + ")");
+    again.logoff();
+  }
+
   // The Originate; once Asterisk accepted it the phone is ringing (`queued`).
   bool originate(const std::string& phone, AttemptResult& result) {
     auto reply = session_.request(make_alert_originate(request_, phone, settings_.call, settings_.alert,
