@@ -72,9 +72,12 @@ class Background(reallab.LabTest):
     def test_alert_in_the_background_acknowledged_and_the_box_told_once(self):
         started = self.job({"from": "108,105", "say": SENTENCE, "ack": "1", "background": "1"})
         self.assertEqual(started.status, 202, started)
-        self.assertLess(started.seconds, 1.0, "the 202 must not wait for the call")
         job = started.get("job")
         self.assertRegex(job, r"^[0-9a-f]{32}$")
+        # The 202 did not wait for the call: the job still runs once it is here (a time bound
+        # here failed on a loaded machine: 1.06 s for the 202 under stress-ng, issue 22).
+        self.assertIn(self.job({"job": job}).get("state"), ("queued", "running"),
+                      "the 202 must not wait for the call")
         end = self.state_when(job, lambda s: s.get("state") in ("done", "failed", "cancelled"))
         self.assertEqual(end.get("state"), "done", end)
         self.assertEqual(end.get("acknowledged_by"), "105")
