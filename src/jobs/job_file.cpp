@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+#include <stdexcept>
+
 
 namespace eecall {
 
@@ -17,6 +20,29 @@ ActionKind action_named(std::string_view name) {
 long long to_ms(SystemClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
+
+// --- whole numbers: a damaged file's 1e300 or 17650000000100000 must not reach a conversion
+// that overflows (a float cast to int, milliseconds to the clock's nanoseconds): undefined
+// behaviour, found by fuzz/job_file_fuzz.cpp ---
+
+struct OutOfRange : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The integer `key` of `j` (`fallback` when absent), within [low, high]; else the file is damaged.
+long long whole(const json& j, const char* key, long long fallback, long long low, long long high) {
+  if (!j.contains(key)) return fallback;
+  const auto& v = j.at(key);
+  const bool fits = v.is_number_unsigned() ? v.get<unsigned long long>() <= static_cast<unsigned long long>(high)
+                                           : v.is_number_integer() && v.get<long long>() >= low && v.get<long long>() <= high;
+  if (!fits) throw OutOfRange(std::string(key) + " is not a whole number from " + std::to_string(low) + " to " +
+                              std::to_string(high));
+  return v.get<long long>();
+}
+
+constexpr long long max_ms = 7'258'118'400'000;  // 2200-01-01: far inside the clock's range
+constexpr long long max_int = std::numeric_limits<int>::max();
+constexpr long long max_long = std::numeric_limits<long long>::max();
 
 // --- attempts: the answer's names, the file's precision ---
 
@@ -45,7 +71,7 @@ Attempt attempt_from_json(const json& a) {
   if (a.contains("seconds")) {
     attempt.elapsed = milliseconds_of(a.at("seconds").get<double>());
   } else {
-    attempt.elapsed = std::chrono::milliseconds(a.value("elapsed_ms", 0LL));
+    attempt.elapsed = std::chrono::milliseconds(whole(a, "elapsed_ms", 0, 0, max_ms));
   }
   attempt.detail = a.contains("message") ? a.value("message", "") : a.value("detail", "");
   return attempt;
@@ -76,8 +102,8 @@ Outcome outcome_from_json(const json& j, ActionKind action) {
   o.message = j.value("message", "");
   o.subject = j.value("subject", "");
   o.action_id = j.value("action_id", "");
-  o.elapsed = std::chrono::milliseconds(j.value("elapsed_ms", 0LL));
-  if (j.contains("reason")) o.reason = j.at("reason").get<int>();
+  o.elapsed = std::chrono::milliseconds(whole(j, "elapsed_ms", 0, 0, max_ms));
+  if (j.contains("reason")) o.reason = static_cast<int>(whole(j, "reason", 0, -max_int, max_int));
   o.channel = j.value("channel", "");
   o.uniqueid = j.value("uniqueid", "");
   o.acknowledged_by = j.value("acknowledged_by", "");
@@ -88,9 +114,9 @@ Outcome outcome_from_json(const json& j, ActionKind action) {
 NotifyReport notify_from_json(const json& n) {
   NotifyReport report;
   report.state = n.value("state", "");
-  report.tries = n.value("tries", 0);
+  report.tries = static_cast<int>(whole(n, "tries", 0, 0, max_int));
   report.message = n.value("message", "");
-  if (n.contains("http_status")) report.http_status = n.at("http_status").get<long>();
+  if (n.contains("http_status")) report.http_status = static_cast<long>(whole(n, "http_status", 0, 0, max_int));
   return report;
 }
 
@@ -108,9 +134,9 @@ Result<JobRecord> record_from_json(const json& j, std::string_view id) {
   r.state = *state;
   r.action = action_named(j.value("action", "call"));
   r.detail = j.value("detail", "");
-  r.created = SystemClock::time_point(std::chrono::milliseconds(j.value("created_ms", 0LL)));
-  r.process.pid = j.value("pid", 0);
-  r.process.start_time = j.value("start_time", 0ULL);
+  r.created = SystemClock::time_point(std::chrono::milliseconds(whole(j, "created_ms", 0, 0, max_ms)));
+  r.process.pid = static_cast<int>(whole(j, "pid", 0, 0, max_int));
+  r.process.start_time = static_cast<unsigned long long>(whole(j, "start_time", 0, 0, max_long));
   r.outcome.action = r.action;
   if (j.contains("outcome")) r.outcome = outcome_from_json(j.at("outcome"), r.action);
   if (j.contains("notify")) r.notify = notify_from_json(j.at("notify"));
@@ -141,6 +167,8 @@ Result<JobRecord> job_from_file_text(const std::string& text, std::string_view i
   try {
     return record_from_json(json::parse(text), id);
   } catch (const json::exception& e) {
+    return damaged(id, e.what());
+  } catch (const OutOfRange& e) {
     return damaged(id, e.what());
   }
 }

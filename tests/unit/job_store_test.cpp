@@ -288,5 +288,19 @@ TEST_F(JobStoreTest, ADamagedFileIsAnInternalErrorNotACrash) {
   EXPECT_NE(r.failure().message.find("damaged"), std::string::npos);
 }
 
+// fuzz/job_file_fuzz.cpp found these: a number past what its field can hold overflowed on
+// its way to the clock (created_ms in nanoseconds) or to an int (a float reason).
+TEST_F(JobStoreTest, ANumberOutOfItsFieldsRangeIsDamagedNotOverflowed) {
+  const auto job = created();
+  for (const std::string field : {"\"created_ms\": 17650000000100", "\"pid\": 1e300", "\"pid\": -1",
+                                  "\"start_time\": -5", "\"created_ms\": 1.5"}) {
+    std::ofstream(dir + "/" + job.id + ".json") << "{\"job\": \"" << job.id << "\", \"state\": \"queued\", " << field << "}";
+    auto r = JobStore(dir).read(job.id);
+    ASSERT_FALSE(r.ok()) << field;
+    EXPECT_EQ(r.failure().code, ErrorCode::internal_error) << field;
+    EXPECT_NE(r.failure().message.find("is not a whole number"), std::string::npos) << r.failure().message;
+  }
+}
+
 }  // namespace
 }  // namespace eecall
