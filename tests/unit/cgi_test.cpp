@@ -519,6 +519,22 @@ TEST_F(Cgi, OnlyGetAndPostActEveryOtherMethodIs405WithAllow) {
   EXPECT_TRUE(pbx.requests.empty());
 }
 
+// Issue 19 item 14: a 405 was XML whatever format= asked.
+TEST_F(Cgi, A405IsAnsweredInTheFormatTheQueryStringAsks) {
+  auto env = base_env("PUT");
+  env["QUERY_STRING"] = readme_call + "&format=json";
+  auto a = run(env);
+  EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+  EXPECT_EQ(a.content_type(), "application/json");
+  EXPECT_NE(a.body.find("\"error\":\"method_not_allowed\""), std::string::npos) << a.body;
+  env["QUERY_STRING"] = "format=text&" + readme_call;
+  a = run(env);
+  EXPECT_EQ(a.content_type().rfind("text/plain", 0), 0u) << a.content_type();
+  EXPECT_EQ(a.body.rfind("FAILED", 0), 0u) << a.body;
+  env["QUERY_STRING"] = readme_call + "&format=yaml";  // not a format: the Accept header's choice
+  EXPECT_EQ(run(env).content_type(), "text/xml; charset=utf-8");
+}
+
 TEST_F(Cgi, HeadGetsTheHeadersOfA405AndNoBody) {
   auto env = base_env("HEAD");
   env["QUERY_STRING"] = readme_call;
