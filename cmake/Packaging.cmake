@@ -10,7 +10,8 @@
 #   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)
 #   /etc/lighttpd/conf-available/50-eecall.conf   cgi-bin/lighttpd-eecall.conf (lighty-enable-mod eecall)
 #   /usr/share/man/man1/eecall.1.gz       eecall(1)
-#   /usr/share/doc/eecall/                copyright, examples/ (all web server snippets)
+#   /usr/share/doc/eecall/                copyright, the user's docs (*.md), examples/ (all web
+#                                         server snippets)
 # Dependencies come from dpkg-shlibdeps (dpkg-dev), which needs `file`.
 
 # /etc is not under the prefix: `cmake --install build --prefix /usr` must still put the config
@@ -47,21 +48,29 @@ add_custom_command(OUTPUT ${eecall_man}.gz
 add_custom_target(eecall_man_page ALL DEPENDS ${eecall_man}.gz)
 install(FILES ${eecall_man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+# The user's docs (not the developer's: design, testing, performance, simulator), as Markdown
+# next to each other so that their links work: what `man eecall` points to for the details.
+set(EECALL_USER_DOCS README.md docs/usage.md docs/alerts.md docs/background.md docs/wait.md docs/eedomus.md
+    docs/freepbx.md docs/install.md docs/security.md docs/troubleshooting.md)
+install(FILES ${EECALL_USER_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME eecall)
 set(CPACK_PACKAGE_VENDOR "The eeCallUs authors")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
-    "Asterisk AMI call/message trigger for eeDomus (CGI and command line)")
+    "Asterisk AMI calls, messages and spoken alerts for eeDomus (CGI and command line)")
 set(CPACK_PACKAGE_DESCRIPTION
-    "eecall makes an Asterisk/FreePBX PBX place a call or send a SIP text\n\
-message through the Asterisk Manager Interface. A web server runs it as a\n\
-CGI program (an eeDomus box fetches a URL and reads /eecall/result); a\n\
-person runs it from the shell. It takes the query string of the old\n\
-eeCall.php plugin, answers in XML, JSON or text with a meaningful HTTP or\n\
-exit status, and puts a deadline on every step. Apache and lighttpd\n\
-snippets go to conf-available; all snippets are in\n\
-/usr/share/doc/eecall/examples.")
+    "eecall makes an Asterisk/FreePBX PBX place a call, send a SIP text\n\
+message, or speak an alert and call one phone after another until someone\n\
+confirms with a key, through the Asterisk Manager Interface. A long alert\n\
+runs as a background job that tells the home-automation box how it ended.\n\
+A web server runs it as a CGI program (an eeDomus box fetches a URL and\n\
+reads /eecall/result); a person runs it from the shell, where --check\n\
+checks the set-up. It takes the query string of the old eeCall.php plugin,\n\
+answers in XML, JSON or text with a meaningful HTTP or exit status, and\n\
+puts a deadline on every step. Apache and lighttpd snippets go to\n\
+conf-available; all snippets are in /usr/share/doc/eecall/examples, the\n\
+user's documentation in /usr/share/doc/eecall.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -74,6 +74,7 @@ Prepared prepare(const Incoming& incoming, const Config& config, const SettingVa
     return prepared;
   }
   prepared.settings = resolved.value().settings;
+  prepared.profile = resolved.value().profile;
   auto parsed = parse_request(resolved.value().params, incoming.limits);
   if (!parsed) {
     refuse(parsed.failure());

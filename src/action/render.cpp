@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <ctime>
 #include <sstream>
 #include <vector>
 
@@ -76,6 +77,18 @@ struct Fields {
     std::string fix;
   };
   std::vector<Check> checks;
+  struct Job {
+    std::string id;
+    std::string state;
+    std::string action;
+    std::string started;  // ISO 8601, UTC
+    std::string to;
+    std::optional<int> result;  // none while it runs
+    std::string error;
+    std::string acknowledged_by;
+    std::optional<std::chrono::milliseconds> elapsed;  // once ended
+  };
+  std::vector<Job> jobs;
 };
 
 // An attempt's time is shown in seconds with one decimal: the same rounding for every format.
@@ -89,6 +102,30 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 // The same value as a JSON number: tenths / 10.0 is the double nearest to "4.3", so it is
 // written as 4.3 (and a whole number as 4.0).
 double seconds_number(std::chrono::milliseconds ms) { return static_cast<double>(tenths_of_second(ms)) / 10.0; }
+
+std::string utc_text(std::chrono::system_clock::time_point t) {
+  const auto seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  if (::gmtime_r(&seconds, &utc) == nullptr) return {};
+  char text[32];
+  return std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc) > 0 ? std::string(text) : std::string();
+}
+
+Fields::Job job_fields(const JobSummary& j) {
+  Fields::Job f;
+  f.id = printable(j.id);
+  f.state = std::string(job_state_name(j.state));
+  f.action = std::string(action_name(j.action));
+  f.started = utc_text(j.started);
+  f.to = printable(j.to);
+  if (job_ended(j.state)) {
+    f.result = j.error == ErrorCode::none ? 1 : 0;
+    if (j.error != ErrorCode::none) f.error = std::string(error_name(j.error));
+    f.elapsed = j.elapsed;
+  }
+  f.acknowledged_by = printable(j.acknowledged_by);
+  return f;
+}
 
 Fields fields_of(const Outcome& o) {
   Fields f;
@@ -115,6 +152,7 @@ Fields fields_of(const Outcome& o) {
   for (const auto& c : o.checks) {
     f.checks.push_back({printable(c.name), c.status, c.needed, printable(c.found), printable(c.fix)});
   }
+  for (const auto& j : o.jobs) f.jobs.push_back(job_fields(j));
   if (o.job) {
     f.job = printable(o.job->id);
     f.state = std::string(job_state_name(o.job->state));
@@ -181,6 +219,24 @@ pt::ptree xml_notify(const Fields::Notify& n) {
   return notify;
 }
 
+pt::ptree xml_jobs(const std::vector<Fields::Job>& list) {
+  pt::ptree jobs;
+  for (const auto& j : list) {
+    pt::ptree job;
+    append(job, "id", j.id);
+    append(job, "state", j.state);
+    append(job, "action", j.action);
+    append(job, "started", j.started);
+    append(job, "to", j.to);
+    append(job, "result", j.result ? std::to_string(*j.result) : std::string());
+    if (!j.error.empty()) append(job, "error", j.error);
+    if (!j.acknowledged_by.empty()) append(job, "acknowledged_by", j.acknowledged_by);
+    if (j.elapsed) append(job, "seconds", seconds_text(*j.elapsed));
+    append(jobs, "job", std::move(job));
+  }
+  return jobs;
+}
+
 pt::ptree xml_checks(const std::vector<Fields::Check>& items) {
   pt::ptree checks;
   for (const auto& c : items) {
@@ -239,6 +295,7 @@ std::string render_xml(const Outcome& outcome) {
   if (!f.attempts.empty()) append(answer, "attempts", xml_attempts(f.attempts));
   if (f.notify) append(answer, "notify", xml_notify(*f.notify));
   if (!f.checks.empty()) append(answer, "checks", xml_checks(f.checks));
+  if (!f.jobs.empty()) append(answer, "jobs", xml_jobs(f.jobs));
   append(answer, "elapsed_ms", std::to_string(f.elapsed_ms));
   pt::ptree document;
   append(document, "eecall", std::move(answer));
@@ -269,6 +326,24 @@ ordered_json json_notify(const Fields::Notify& n) {
   if (n.http_status) notify["http_status"] = *n.http_status;
   if (!n.message.empty()) notify["message"] = n.message;
   return notify;
+}
+
+ordered_json json_jobs(const std::vector<Fields::Job>& list) {
+  auto jobs = ordered_json::array();
+  for (const auto& j : list) {
+    ordered_json job;
+    job["id"] = j.id;
+    job["state"] = j.state;
+    job["action"] = j.action;
+    job["started"] = j.started;
+    job["to"] = j.to;
+    job["result"] = j.result ? ordered_json(*j.result) : ordered_json(nullptr);
+    if (!j.error.empty()) job["error"] = j.error;
+    if (!j.acknowledged_by.empty()) job["acknowledged_by"] = j.acknowledged_by;
+    if (j.elapsed) job["seconds"] = seconds_number(*j.elapsed);
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
 }
 
 ordered_json json_checks(const std::vector<Fields::Check>& items) {
@@ -308,6 +383,7 @@ std::string render_json(const Outcome& outcome) {
   if (!f.attempts.empty()) j["attempts"] = json_attempts(f.attempts);
   if (f.notify) j["notify"] = json_notify(*f.notify);
   if (!f.checks.empty()) j["checks"] = json_checks(f.checks);
+  if (!f.jobs.empty()) j["jobs"] = json_jobs(f.jobs);
   j["elapsed_ms"] = f.elapsed_ms;
   return j.dump() + "\n";
 }
@@ -325,6 +401,19 @@ std::string check_lines(const Fields& f) {
     if (!c.fix.empty() && c.status != CheckStatus::ok) {
       out += std::string(c.status == CheckStatus::failed ? "    fix: " : "    to know: ") + c.fix + "\n";
     }
+  }
+  return out;
+}
+
+// A job list: one line per job, newest first, then the verdict line.
+std::string job_lines(const Fields& f) {
+  std::string out;
+  for (const auto& j : f.jobs) {
+    out += j.id + " " + j.started + " " + j.action + " to " + j.to + " " + j.state;
+    if (!j.error.empty()) out += " " + j.error;
+    if (!j.acknowledged_by.empty()) out += " acknowledged_by " + j.acknowledged_by;
+    if (j.elapsed) out += " " + seconds_text(*j.elapsed) + " s";
+    out += "\n";
   }
   return out;
 }
@@ -356,7 +445,7 @@ std::string render_text(const Outcome& outcome) {
   }
   if (f.notify) line += "; notify " + f.notify->state;
   line += " [" + std::to_string(f.elapsed_ms) + " ms]\n";
-  return check_lines(f) + line;
+  return check_lines(f) + job_lines(f) + line;
 }
 
 std::string render(const Outcome& outcome, Format format) {

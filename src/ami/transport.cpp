@@ -68,7 +68,9 @@ Result<std::string> Connection::read_banner() {
     if (line.value()) return std::move(*line.value());
     if (auto failed = read_more("banner")) {
       if (failed->code == ErrorCode::timeout && !settings_.tls) {
-        failed->message += " (a TLS port such as Asterisk's 5039 sends nothing first: use tls)";
+        // Not "use tls": a web server is as silent (issue 19 item 9); --check asks which it is.
+        failed->message += " (an AMI port sends its banner at once: this one waits for the client, as a TLS "
+                           "port such as Asterisk's 5039 or a web server does)";
       }
       return *failed;
     }

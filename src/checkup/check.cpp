@@ -21,6 +21,8 @@ namespace eecall {
 namespace {
 
 using std::chrono::milliseconds;
+// How long a port that sent no banner is given to answer the check's TLS hello.
+constexpr milliseconds silent_port_patience{2000};
 
 CheckItem policy_item(const CheckUse& use, const Policy& policy) {
   std::vector<std::string> allowed;
@@ -282,7 +284,12 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
                         settings.client.auth, settings.client.tls, settings.client.call};
     const auto facts = prober({request.host, request.port, request.user, request.secret},
                               questions_for(use, settings.client.call), settings.client);
-    for (auto& c : judge_pbx(use, pbx, facts)) items.push_back(std::move(c));
+    // A port that accepted but said nothing is asked once what it is (not over TLS: then the
+    // TLS step itself would have failed).
+    const auto silent = banner_never_came(facts) && !settings.client.tls
+                            ? sniff_silent_port(facts.remote_address, request.port, silent_port_patience)
+                            : SilentPort::unknown;
+    for (auto& c : judge_pbx(use, pbx, facts, silent)) items.push_back(std::move(c));
     if (use.action == ActionKind::alert && use.prompt == PromptKind::say) {
       for (auto& c : audio_items(settings, web, facts, request.host)) items.push_back(std::move(c));
     }

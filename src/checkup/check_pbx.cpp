@@ -62,20 +62,23 @@ CheckItem unresolved(const PbxTarget& pbx, const Failure& failure) {
               true, failure.code);
 }
 
-// Dropped (a timeout) or refused: a firewall, or no AMI listening there.
+// Dropped (a timeout) or refused: a firewall, or no AMI listening there. The port is the one
+// the request (or its profile, or the default 5038) gave: check that first, before asking the
+// admin to change manager.conf to a port that may just be a typo.
 CheckItem unconnected(const PbxTarget& pbx, const Failure& failure) {
   const auto at = where(pbx);
+  const auto port = std::to_string(pbx.port);
   std::string fix;
   if (failure.code == ErrorCode::timeout) {
     fix = "packets to " + at + " are dropped: a firewall between this host and the PBX, or the wrong address; " +
-          "from this host: nc -zv " + pbx.host + " " + std::to_string(pbx.port);
+          "from this host: nc -zv " + pbx.host + " " + port;
   } else {
-    fix = "nothing listens on " + at +
-          ": on the PBX, asterisk -rx 'manager show settings' must say Manager (AMI): Yes on this port; "
-          "manager.conf [general] needs enabled = yes, port = " +
-          std::to_string(pbx.port) +
+    fix = "nothing listens on " + at + ": is " + port +
+          " the PBX's AMI port? It is 5038 unless manager.conf [general] port = says otherwise (port= or --port, "
+          "or the profile's port, gave " + port + "); on the PBX, asterisk -rx 'manager show settings' shows the "
+          "port and must say Manager (AMI): Yes" +
           (is_loopback(pbx.host) ? std::string()
-                                 : ", and a bindaddr that accepts this host (bindaddr = 127.0.0.1 refuses every "
+                                 : "; and a bindaddr that accepts this host (bindaddr = 127.0.0.1 refuses every "
                                    "other host; 0.0.0.0 with a firewall that lets only this host in)");
   }
   return item("connection", CheckStatus::failed, failure.message, fix, true, failure.code);
@@ -88,11 +91,36 @@ CheckItem tls_refused(const PbxTarget& pbx, const Failure& failure) {
               true, failure.code);
 }
 
-CheckItem no_banner(const PbxTarget& pbx, const Failure& failure) {
-  std::string fix = "the AMI port is 5038 unless manager.conf [general] port = says otherwise";
-  if (failure.code == ErrorCode::timeout && !pbx.tls) {
-    fix = "a TLS port (Asterisk's 5039) sends nothing first: set tls = yes, or use the plain AMI port";
+// What a port that accepted but sent no banner is, as far as is known: only an answer of TLS
+// (or the port Asterisk uses for TLS) makes tls = yes the advice.
+std::string silent_port_fix(const PbxTarget& pbx, SilentPort silent) {
+  const auto port = std::to_string(pbx.port);
+  const auto not_ami = "an AMI port sends its banner at once; the AMI port is 5038 unless manager.conf [general] "
+                       "port = says otherwise";
+  switch (silent) {
+    case SilentPort::http:
+      return "port " + port + " is not AMI (it answered HTTP: a web server" +
+             (pbx.port == 8088 || pbx.port == 8089 ? std::string(", Asterisk's own HTTP/ARI") : std::string()) +
+             "): " + not_ami;
+    case SilentPort::tls:
+      return "port " + port + " speaks TLS (it answered a TLS hello): if it is Asterisk's AMI over TLS (tlsenable, "
+             "usually 5039), set tls = yes (EECALL_TLS=yes, --tls); else " + not_ami;
+    case SilentPort::other:
+      return "port " + port + " is not AMI (it answered neither AMI, HTTP nor TLS): " + not_ami;
+    case SilentPort::unknown:
+      break;
   }
+  if (pbx.port == 5039) {
+    return "5039 is usually Asterisk's AMI over TLS, which waits for the client: set tls = yes (EECALL_TLS=yes, "
+           "--tls), or use the plain AMI port (5038)";
+  }
+  return "port " + port + " accepted but said nothing, and answered no TLS hello either: " + not_ami +
+         "; from this host, openssl s_client -connect " + pbx.host + ":" + port + " tells whether it speaks TLS";
+}
+
+CheckItem no_banner(const PbxTarget& pbx, const Failure& failure, SilentPort silent) {
+  std::string fix = "the AMI port is 5038 unless manager.conf [general] port = says otherwise";
+  if (failure.code == ErrorCode::timeout && !pbx.tls) fix = silent_port_fix(pbx, silent);
   if (failure.code == ErrorCode::protocol_error) {
     fix = "Asterisk closes a new connection when authlimit unauthenticated sessions are already open "
           "(manager.conf [general]); or a firewall or TCP wrapper resets it";
@@ -125,7 +153,7 @@ CheckItem login_refused(const PbxTarget& pbx, const ami::ProbeFacts& f, const Fa
 
 // Connection, TLS, banner and login, in that order, up to the first step that failed (the
 // probe's open_failure names it).
-std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f) {
+std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f, SilentPort silent) {
   if (!f.open_failure) {
     std::vector<CheckItem> out{connected(pbx, f)};
     if (pbx.tls) out.push_back(tls_done(pbx));
@@ -144,7 +172,7 @@ std::vector<CheckItem> judge_open(const PbxTarget& pbx, const ami::ProbeFacts& f
   }
   if (pbx.tls) out.push_back(tls_done(pbx));
   if (step == "banner") {
-    out.push_back(no_banner(pbx, failure));
+    out.push_back(no_banner(pbx, failure, silent));
     return out;
   }
   // The peer answered with a banner of Asterisk's (its words are not quoted before the login).
@@ -574,8 +602,14 @@ ami::ProbeQuestions questions_for(const CheckUse& use, const ami::CallSettings& 
   return q;
 }
 
-std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, const ami::ProbeFacts& facts) {
-  auto out = judge_open(pbx, facts);
+bool banner_never_came(const ami::ProbeFacts& facts) {
+  const auto& failure = facts.open_failure;
+  return failure && failure->subject == "banner" && failure->code == ErrorCode::timeout && !facts.remote_address.empty();
+}
+
+std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, const ami::ProbeFacts& facts,
+                                 SilentPort silent) {
+  auto out = judge_open(pbx, facts, silent);
   if (facts.open_failure) return out;
   if (facts.commands) out.push_back(judge_rights(use, pbx, *facts.commands));
   const auto needs = std::string(use.action == ActionKind::alert ? "an alert" : "a call with wait");

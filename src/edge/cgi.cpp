@@ -133,12 +133,31 @@ Result<Format> requested_format(const Params& params, Format negotiated) {
   return Failure{ErrorCode::invalid_parameter, "format must be xml, json or text", "format"};
 }
 
+// format= of the query string alone, for a method that does not act (its body is never read):
+// a 405 is answered in the format asked like every other answer. Anything but xml, json or text
+// leaves the Accept header's choice.
+Format query_format(const Environment& env, Format negotiated) {
+  const auto query = lookup(env, "QUERY_STRING").value_or("");
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    const auto end = rest.find('&');
+    const auto pair = rest.substr(0, end);
+    if (pair.starts_with("format=")) {
+      if (auto chosen = parse_format(pair.substr(7))) negotiated = *chosen;
+    }
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return negotiated;
+}
+
 // Reads, checks and serves the request, and writes its answer. A failure is a refusal before
 // serve(), for the caller to answer in `format`, which format= may have changed.
 Status answer_request(const Environment& env, std::istream& in, std::ostream& out,
                       std::string_view method, Format& format, const Executor& executor,
                       const Prober& prober) {
   if (!method_acts(method)) {
+    format = query_format(env, format);
     return Failure{ErrorCode::method_not_allowed,
                    "the HTTP method '" + std::string(method.substr(0, 32)) + "' does not act here: use GET or POST",
                    "method"};

@@ -46,8 +46,8 @@ bool has_value(const Params& params, std::string_view name) {
                      [&](const auto& p) { return p.first == name && !p.second.empty(); });
 }
 
-// --format wins; else QUERY's format= as in CGI mode; else text for a check, whose report is for
-// a person first (one line per check); else XML.
+// --format wins; else QUERY's format= as in CGI mode; else text for a check or a job list,
+// which are for a person first (one line per check or job); else XML.
 Result<Format> answer_format(const CliOptions& options, const Params& query, bool check) {
   std::string name = options.format_name;
   std::string source = "--format";
@@ -126,7 +126,7 @@ int run_cli(int argc, const char* const* argv, const Environment& env, std::ostr
 
   Params query = parse_query_string(options.query);
   const bool check = options.given.contains("check") || wants_check(query);
-  const auto format = answer_format(options, query, check);
+  const auto format = answer_format(options, query, check || options.given.contains("jobs"));
   if (!format) return usage_error(err, format.failure());
   auto overrides = setting_overrides(options);
   if (!overrides) return usage_error(err, overrides.failure());

@@ -112,6 +112,8 @@ void add_jobs_options(CLI::App& app, CliOptions& options) {
                  "answer at once with a job id; the request runs on, detached");
   add_param(app, options, "--job", "job", "the state of background job ID (with --cancel: stop it first)");
   add_flag_param(app, options, "--cancel", {"cancel"}, "with --job: stop the job (its call is hung up)");
+  add_flag_param(app, options, "--jobs", {"jobs"},
+                 "list the recent jobs, newest first: id, started, action, to, state, result, seconds");
 }
 
 void add_check_options(CLI::App& app, CliOptions& options) {

@@ -140,6 +140,8 @@ Result<JobRecord> record_from_json(const json& j, std::string_view id) {
   r.outcome.action = r.action;
   if (j.contains("outcome")) r.outcome = outcome_from_json(j.at("outcome"), r.action);
   if (j.contains("notify")) r.notify = notify_from_json(j.at("notify"));
+  r.profile = j.value("profile", "");
+  r.to = j.value("to", "");
   return r;
 }
 
@@ -154,6 +156,8 @@ std::string job_file_text(const JobRecord& r) {
   j["created_ms"] = to_ms(r.created);
   j["pid"] = r.process.pid;
   j["start_time"] = r.process.start_time;
+  if (!r.profile.empty()) j["profile"] = r.profile;
+  if (!r.to.empty()) j["to"] = r.to;
   if (job_ended(r.state)) j["outcome"] = outcome_to_json(r.outcome);
   if (r.notify) {
     j["notify"] = {{"state", r.notify->state}, {"tries", r.notify->tries}, {"message", r.notify->message}};

@@ -97,6 +97,23 @@ Status check_dir(const std::string& dir, const struct stat& st) {
   return std::nullopt;
 }
 
+// The exclusive hold on jobs_dir that makes counting the live jobs and adding one atomic; it
+// lasts as long as the descriptor.
+Result<UniqueFd> lock_jobs_dir(const std::string& dir) {
+  UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!lock.valid()) {
+    const int error = errno;
+    return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir + ": " + errno_text(error), "jobs_dir"};
+  }
+  if (!lock_within(lock.get(), jobs_lock_patience)) {
+    return Failure{ErrorCode::busy_jobs,
+                   "another request has held jobs_dir " + dir + " for " +
+                       std::to_string(jobs_lock_patience.count()) + " ms: try again later",
+                   "jobs_dir"};
+  }
+  return lock;
+}
+
 }  // namespace
 
 ProcessId current_process() {
@@ -138,7 +155,24 @@ bool is_job_id(std::string_view id) {
          });
 }
 
-JobStore::JobStore(std::string dir) : dir_(std::move(dir)) {}
+JobStore::JobStore(std::string dir, NotifyClaim claim) : dir_(std::move(dir)), claim_(std::move(claim)) {}
+
+namespace {
+
+// A job started as root (from a shell: sudo eecall --background) writes in a directory that is
+// the web server's user's: its files are given to that owner, or job=ID over HTTP could not
+// read them (0600 root:root). Not root: the files are the writer's, who owns the directory.
+Status give_to_dir_owner(int fd, const std::string& dir, const std::string& path) {
+  if (::geteuid() != 0) return std::nullopt;
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) return std::nullopt;
+  if (::fchown(fd, st.st_uid, st.st_gid) == 0) return std::nullopt;
+  const int error = errno;
+  return store_failure("cannot give " + path + " to jobs_dir's owner (uid " + std::to_string(st.st_uid) +
+                       "): " + errno_text(error));
+}
+
+}  // namespace
 
 Status JobStore::write(const JobRecord& record) const {
   if (!is_job_id(record.id)) return store_failure("not a job id");
@@ -150,6 +184,10 @@ Status JobStore::write(const JobRecord& record) const {
     if (!fd.valid()) {
       const int error = errno;
       return store_failure("cannot write " + temp + ": " + errno_text(error));
+    }
+    if (auto failed = give_to_dir_owner(fd.get(), dir_, temp)) {
+      ::unlink(temp.c_str());
+      return failed;
     }
     std::size_t written = 0;
     while (written < text.size()) {
@@ -216,26 +254,62 @@ Result<JobRecord> JobStore::read(std::string_view id) const {
   return settle_if_dead(std::move(record.value()));
 }
 
+bool claimed_here(const JobRecord& record) {
+  if (!record.notify || record.notify->state != "sending") return false;
+  const auto self = current_process();
+  return record.process.pid == self.pid && record.process.start_time == self.start_time;
+}
+
 // A record whose process is gone but which does not say it ended (or still says it notifies)
-// is rewritten so. It is read again once the process is known gone: a job writes its end just
-// before it exits, and only then does nobody write the file any more.
+// is rewritten so. Under the directory's lock, and read again there: of two readers that find
+// it dead at once, the second sees what the first wrote (so a failure notify is claimed once);
+// and a job writes its end just before it exits, so only then does nobody write the file any
+// more.
 Result<JobRecord> JobStore::settle_if_dead(JobRecord record) const {
   const bool unfinished = !job_ended(record.state) && !is_live(record);
   const bool notifying = record.notify && record.notify->state == "sending" && !is_running(record.process);
   if (!unfinished && !notifying) return record;
+  const auto lock = lock_jobs_dir(dir_);
+  if (!lock) return lock.failure();
   auto again = load(dir_, record.id);
   if (!again) return again;
   auto& r = again.value();
-  if (!job_ended(r.state)) {
+  if (!job_ended(r.state) && !is_live(r)) {
     mark_dead(r);
-  } else if (r.notify && r.notify->state == "sending") {
+    if (claim_ && claim_(r)) {
+      // The failure notify is this process's to send (claimed_here); if it dies too, the next
+      // reader finds `sending` with no process and marks the notify failed.
+      r.notify = NotifyReport{"sending", 0, std::nullopt, "the job's process died: its failure is being notified"};
+      r.process = current_process();
+    }
+  } else if (r.notify && r.notify->state == "sending" && !is_running(r.process)) {
     r.notify->state = "failed";
-    r.notify->message = "the job's process ended while it was notifying";
+    r.notify->message = "the process that was notifying ended before it was done";
   } else {
     return again;
   }
   if (auto failed = write(r)) return *failed;
   return again;
+}
+
+Result<std::vector<JobRecord>> JobStore::list(std::size_t max) const {
+  std::vector<JobRecord> records;
+  struct stat st {};
+  if (::stat(dir_.c_str(), &st) != 0) return records;  // no directory: no jobs yet
+  if (auto bad = check_dir(dir_, st)) return *bad;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const auto name = entry.path().filename().string();
+    if (!name.ends_with(".json") || !is_job_id(name.substr(0, name.size() - 5))) continue;
+    if (auto record = load(dir_, name.substr(0, name.size() - 5))) records.push_back(std::move(record.value()));
+  }
+  std::sort(records.begin(), records.end(),
+            [](const JobRecord& a, const JobRecord& b) { return a.created > b.created; });
+  if (records.size() > max) records.resize(max);
+  for (auto& record : records) {
+    if (auto settled = settle_if_dead(record)) record = std::move(settled.value());
+  }
+  return records;
 }
 
 namespace {
@@ -255,23 +329,6 @@ Status open_jobs_dir(const std::string& dir) {
   return check_dir(dir, st);
 }
 
-// The exclusive hold on jobs_dir that makes counting the live jobs and adding one atomic; it
-// lasts as long as the descriptor.
-Result<UniqueFd> lock_jobs_dir(const std::string& dir) {
-  UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!lock.valid()) {
-    const int error = errno;
-    return Failure{ErrorCode::config_error, "cannot lock jobs_dir " + dir + ": " + errno_text(error), "jobs_dir"};
-  }
-  if (!lock_within(lock.get(), jobs_lock_patience)) {
-    return Failure{ErrorCode::busy_jobs,
-                   "another request has held jobs_dir " + dir + " for " +
-                       std::to_string(jobs_lock_patience.count()) + " ms: try again later",
-                   "jobs_dir"};
-  }
-  return lock;
-}
-
 struct EndedFile {
   fs::path path;
   fs::file_time_type written;
@@ -285,9 +342,10 @@ struct Census {
 };
 
 // What is there: live jobs count, ended ones are listed (to be kept within the bounds), a
-// temporary file of a writer that died is removed, a job that died unseen is settled
-// (and counts as just written).
-Census census_of(const std::string& dir, const std::function<void(JobRecord)>& settle) {
+// temporary file of a writer that died is removed. A job that died unseen counts as just
+// written: it is settled (and its failure notified) by a reader, not here under the lock — the
+// new job's process does it once its own work is done (jobs.cpp).
+Census census_of(const std::string& dir) {
   Census census;
   std::error_code ec;
   const auto now = census.taken;
@@ -305,10 +363,7 @@ Census census_of(const std::string& dir, const std::function<void(JobRecord)>& s
       ++census.live;
       continue;
     }
-    if (record && !job_ended(record.value().state)) {  // died without a status request seeing it
-      settle(std::move(record.value()));
-      written = now;
-    }
+    if (record && !job_ended(record.value().state)) written = now;  // died, not settled yet
     census.ended.push_back({entry.path(), written});
   }
   return census;
@@ -343,11 +398,11 @@ Result<JobRecord> queued_record(ActionKind action) {
 
 }  // namespace
 
-Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
+Result<JobRecord> JobStore::create(ActionKind action, int max_jobs, std::string profile, std::string to) const {
   if (auto bad = open_jobs_dir(dir_)) return *bad;
   const auto lock = lock_jobs_dir(dir_);
   if (!lock) return lock.failure();
-  auto census = census_of(dir_, [this](JobRecord dead) { (void)settle_if_dead(std::move(dead)); });
+  auto census = census_of(dir_);
   prune_ended(census);
   const int live = census.live;
   if (live >= max_jobs) {
@@ -358,6 +413,8 @@ Result<JobRecord> JobStore::create(ActionKind action, int max_jobs) const {
   }
   auto record = queued_record(action);
   if (!record) return record;
+  record.value().profile = std::move(profile);
+  record.value().to = std::move(to);
   if (auto failed = write(record.value())) return *failed;
   return record;
 }

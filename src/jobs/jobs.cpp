@@ -32,6 +32,9 @@ Failure invalid(std::string message, std::string subject) {
 
 // --- cancel: SIGTERM, turned into a readable descriptor for the AMI session ---
 
+// How long a job's process may spend, after its own work, settling jobs that died unseen.
+constexpr seconds dead_jobs_budget{60};
+
 int cancel_write_end = -1;
 
 extern "C" void write_cancel(int) {
@@ -138,7 +141,93 @@ Result<JobRecord> cancel(const JobStore& store, Result<JobRecord> record) {
   return poll_until(store, std::move(record), [](const JobRecord& r) { return job_ended(r.state); }, seconds(5));
 }
 
+// --- a job that died: settled once, its failure told ---
+
+// The notify settings a job's end is told with: its profile's (or [general]'s), as this process
+// reads the configuration and environment. A value that does not apply leaves what came before.
+NotifySettings notify_settings_of(const std::string& profile, const Config& config,
+                                  const SettingValues& environment) {
+  EffectiveSettings settings;
+  const Profile* named = profile.empty() ? nullptr : config.profile(profile);
+  for (const auto* values : {&environment, &config.general, named != nullptr ? &named->settings : nullptr}) {
+    if (values != nullptr && apply_settings(settings, *values)) break;
+  }
+  return settings.notify;
+}
+
+// A store whose reads settle a dead job with its failure notify claimed when a notify_url applies.
+JobStore settling_store(const std::string& dir, const Config& config, const SettingValues& environment) {
+  return JobStore(dir, [&config, &environment](const JobRecord& record) {
+    return !notify_settings_of(record.profile, config, environment).url_template.empty();
+  });
+}
+
+// The failure notify of a job this process settled as dead (claimed_here): sent now, once.
+void notify_if_claimed(const JobStore& store, JobRecord& record, const Config& config,
+                       const SettingValues& environment) {
+  if (!claimed_here(record)) return;
+  const auto notify = notify_settings_of(record.profile, config, environment);
+  const auto url = notify_url(notify, record.id, record.state, record.outcome);
+  record.notify = send_notify(url, notify);
+  if (auto failed = store.write(record)) spdlog::error("{}", failed->message);
+  spdlog::info("job {}: its process died ({}); failure notified", record.id, record.outcome.message);
+  log::job_notified(redact_url(url), *record.notify);
+}
+
+JobSummary summary_of(const JobRecord& record) {
+  JobSummary s;
+  s.id = record.id;
+  s.state = record.state;
+  s.action = record.action;
+  s.started = record.created;
+  s.to = record.to;
+  if (job_ended(record.state)) {
+    s.error = record.outcome.error;
+    s.acknowledged_by = record.outcome.acknowledged_by;
+    s.elapsed = record.outcome.elapsed;
+  }
+  return s;
+}
+
+// Whom a job rings or texts, for the job list.
+std::string to_of(const Request& request) {
+  if (request.action != ActionKind::alert) return request.to;
+  std::string phones;
+  for (const auto& phone : request.phones) phones += (phones.empty() ? "" : ",") + phone;
+  return phones;
+}
+
 }  // namespace
+
+Outcome job_list(const Incoming& incoming, const Config& config, const SettingValues& environment) {
+  const auto start = std::chrono::steady_clock::now();
+  if (auto refused_token = check_token(incoming, config)) return refused(*refused_token, start);
+  auto settings = general_settings(incoming, config, environment);
+  if (!settings) return refused(settings.failure(), start);
+  const auto store = settling_store(settings.value().jobs.dir, config, environment);
+  auto listed = store.list(listed_jobs);
+  if (!listed) return refused(listed.failure(), start);
+  auto& records = listed.value();
+  Outcome o;
+  for (auto& record : records) {
+    notify_if_claimed(store, record, config, environment);
+    o.jobs.push_back(summary_of(record));
+  }
+  o.message = records.empty() ? std::string("no jobs")
+                              : std::to_string(records.size()) + (records.size() == 1 ? " job" : " jobs") +
+                                    ", newest first (at most " + std::to_string(listed_jobs) + ")";
+  o.elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+  return o;
+}
+
+void settle_dead_jobs(const Incoming& incoming, const Config& config, const SettingValues& environment) {
+  auto settings = general_settings(incoming, config, environment);
+  if (!settings) return;
+  const auto store = settling_store(settings.value().jobs.dir, config, environment);
+  auto listed = store.list(job_keep_count);
+  if (!listed) return;
+  for (auto& record : listed.value()) notify_if_claimed(store, record, config, environment);
+}
 
 Outcome job_state(const Incoming& incoming, const Config& config, const SettingValues& environment,
                   const JobParams& params) {
@@ -146,10 +235,11 @@ Outcome job_state(const Incoming& incoming, const Config& config, const SettingV
   if (auto refused_token = check_token(incoming, config)) return refused(*refused_token, start);
   auto settings = general_settings(incoming, config, environment);
   if (!settings) return refused(settings.failure(), start);
-  const JobStore store(settings.value().jobs.dir);
+  const auto store = settling_store(settings.value().jobs.dir, config, environment);
   auto record = store.read(params.job);
   if (record && params.cancel) record = cancel(store, std::move(record));
   if (!record) return refused(record.failure(), start);
+  notify_if_claimed(store, record.value(), config, environment);
   return job_answer(record.value());
 }
 
@@ -165,7 +255,8 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
   };
 
   const JobStore store(prepared.settings.jobs.dir);
-  auto created = store.create(prepared.request->action, prepared.settings.jobs.max_jobs);
+  auto created = store.create(prepared.request->action, prepared.settings.jobs.max_jobs, prepared.profile,
+                              to_of(*prepared.request));
   if (!created) return refuse(created.failure());
   auto record = std::move(created.value());
   auto side = detach();
@@ -181,6 +272,10 @@ Outcome start_job(const Incoming& incoming, const Config& config, const SettingV
     const int cancel_fd = cancel_on_sigterm();
     try {
       run_job(record, std::move(prepared), executor, cancel_fd);
+      // Then the jobs that died unseen, each settled once and its failure told (bounded: a box
+      // that does not answer must not keep this process for ever).
+      end_process_after(dead_jobs_budget);
+      settle_dead_jobs(incoming, config, environment);
     } catch (const std::exception& e) {
       // Never back into the request's code: this process has no client any more.
       record.state = JobState::failed;
@@ -228,6 +323,9 @@ Result<JobParams> job_params(const Params& params) {
   if (!cancel_flag) return cancel_flag.failure();
   auto job = value_of("job");
   if (!job) return job.failure();
+  auto list = flag("jobs");
+  if (!list) return list.failure();
+  out.list = list.value();
   out.background = background.value();
   out.cancel = cancel_flag.value();
   out.job = std::move(job.value());
@@ -237,6 +335,9 @@ Result<JobParams> job_params(const Params& params) {
   if (out.cancel && out.job.empty()) return invalid("cancel=1 needs the job=ID to cancel", "cancel");
   if (out.background && !out.job.empty()) {
     return invalid("background=1 starts a job and job=ID asks about one: not both", "background");
+  }
+  if (out.list && (out.background || !out.job.empty())) {
+    return invalid("jobs=1 lists the jobs: not with background=1 or job=ID", "jobs");
   }
   return out;
 }

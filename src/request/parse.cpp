@@ -215,6 +215,8 @@ Result<std::string> check_say(std::string_view value) {
                               std::to_string(max_say_bytes));
   }
   if (utf8->find_first_not_of(" \t\r\n") == std::string::npos) return invalid("say", "say is blank");
+  // A TAB is allowed as in msg, and spoken as the blank it is: one text, one cached audio file.
+  std::replace(utf8->begin(), utf8->end(), '\t', ' ');
   return std::move(*utf8);
 }
 

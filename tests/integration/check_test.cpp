@@ -4,8 +4,14 @@
 // check=1 through the CGI interface: only with the configuration's token, and never counted
 // against max_actions_per_minute.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -39,6 +45,64 @@ struct Report {
     return {};
   }
   [[nodiscard]] std::string text() const { return process.out + process.err; }
+};
+
+// A port on 127.0.0.1 that sends nothing first (as a web server or a TLS server does): each
+// connection gets `reply` once it sent something, then is held until the client closes it.
+class SilentListener {
+ public:
+  explicit SilentListener(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(a);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), length) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &length) != 0) {
+      throw std::runtime_error("cannot listen on 127.0.0.1");
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~SilentListener() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+
+ private:
+  // Every 50 ms the stop flag is looked at: the destructor waits at most that long.
+  bool readable(int fd) const {
+    pollfd p{fd, POLLIN, 0};
+    while (!stop_) {
+      if (::poll(&p, 1, 50) > 0) return true;
+    }
+    return false;
+  }
+  void serve() {
+    while (readable(fd_)) {
+      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      char buffer[512];
+      bool replied = false;
+      while (readable(client)) {
+        const auto n = ::recv(client, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        if (!replied && !reply_.empty()) (void)::send(client, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+        replied = true;
+      }
+      ::close(client);
+    }
+  }
+
+  std::string reply_;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
 };
 
 class Check : public ::testing::Test {
@@ -188,7 +252,48 @@ TEST_F(Check, NothingListeningIsTheConnection) {
   EXPECT_NE(r.out.find(fail_mark + "connection: cannot connect to 127.0.0.1 port " + std::to_string(port)),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("    fix: nothing listens on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("    fix: nothing listens on 127.0.0.1:" + std::to_string(port) + ": is " + std::to_string(port) +
+                       " the PBX's AMI port?"),
+            std::string::npos)
+      << r.out;
+}
+
+// Issue 19 item 9: port 80 (a web server) timed out on the banner and the fix said tls = yes.
+TEST_F(Check, ASilentPortIsAskedWhatItIsAndOnlyTlsGetsTlsAdvice) {
+  const auto silent_check = [&](const SilentListener& port) {
+    return run_process({EECALL_BINARY, "--check", "--ip", "127.0.0.1", "--port", std::to_string(port.port()),
+                        "--user", "eedomus", "--secret", "s3cret", "--timeout", "1"},
+                       {{"EECALL_CONFIG", "/dev/null"}, {"EECALL_STATE_DIR", test_state_dir()}}, {},
+                       std::chrono::seconds(20));
+  };
+  const auto fix_of_ami = [](const std::string& out) {
+    const auto at = out.find(fail_mark + "ami: ");
+    const auto fix = out.find("    fix: ", at);
+    return at == std::string::npos || fix == std::string::npos ? std::string() : out.substr(fix, out.find('\n', fix) - fix);
+  };
+  {
+    const SilentListener web("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    const auto r = silent_check(web);
+    EXPECT_EQ(r.exit_code, 4) << r.out;
+    const auto fix = fix_of_ami(r.out);
+    EXPECT_NE(fix.find("is not AMI (it answered HTTP"), std::string::npos) << r.out;
+    EXPECT_EQ(fix.find("tls = yes"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("400 Bad Request"), std::string::npos) << "only the kind of answer is reported";
+  }
+  {
+    const SilentListener tls(std::string("\x15\x03\x03\x00\x02\x02\x28", 7));  // a TLS alert: handshake_failure
+    const auto r = silent_check(tls);
+    EXPECT_EQ(r.exit_code, 4) << r.out;
+    EXPECT_NE(fix_of_ami(r.out).find("speaks TLS (it answered a TLS hello)"), std::string::npos) << r.out;
+    EXPECT_NE(fix_of_ami(r.out).find("set tls = yes"), std::string::npos) << r.out;
+  }
+  {
+    const SilentListener mute("");
+    const auto r = silent_check(mute);
+    EXPECT_EQ(r.exit_code, 4) << r.out;
+    EXPECT_NE(fix_of_ami(r.out).find("answered no TLS hello either"), std::string::npos) << r.out;
+    EXPECT_EQ(fix_of_ami(r.out).find("tls = yes"), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(Check, FaultModesOfTheBannerAndTheLogin) {
@@ -197,7 +302,8 @@ TEST_F(Check, FaultModesOfTheBannerAndTheLogin) {
     const auto r = check(sim, as("eedomus", "s3cret", {}), {{"EECALL_TIMEOUT", "1.5"}});
     EXPECT_EQ(r.process.exit_code, 4) << r.text();
     EXPECT_TRUE(r.has(fail_mark + "ami: ")) << r.text();
-    EXPECT_NE(r.fix_of(fail_mark + "ami").find("tls = yes"), std::string::npos) << r.text();
+    // Silent, and no answer to a TLS hello either: nothing says it is TLS (issue 19 item 9).
+    EXPECT_NE(r.fix_of(fail_mark + "ami").find("answered no TLS hello either"), std::string::npos) << r.text();
   }
   {
     Simulator sim({"--banner", "SSH-2.0-OpenSSH_9.2"});

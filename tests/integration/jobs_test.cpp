@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -267,6 +269,109 @@ TEST_F(Jobs, AJobKilledMidWayReadsAsFailed) {
   EXPECT_EQ(end["error"], "internal_error");
   EXPECT_NE(end["message"].get<std::string>().find("ended without finishing"), std::string::npos) << end.dump();
   EXPECT_EQ(file_of(id)["state"], "failed");
+}
+
+// Issue 19 item 12: a job killed by the OOM killer, a reboot or kill -9 read `failed` but told
+// the box nothing. Two status requests at once find it dead: one settles it and sends its
+// failure notify, the other sees that; the box gets exactly one.
+TEST_F(Jobs, AJobKilledIsSettledOnceAndItsFailureNotifiedOnce) {
+  HttpRecorder box(200);
+  env["EECALL_NOTIFY_URL"] = box.base_url() + "/api/set?periph_id=123&value={value}&job={job}&state={state}";
+  env["EECALL_ACK_TIMEOUT"] = "30";
+  Simulator sim;  // 107 answers and never presses a key
+  const auto id = accepted_job(pbx(sim.port()) + "&from=107&play=hello-world&ack=1&repeat=5");
+  state_when(id, [](const json& s) { return s.value("detail", "") == "107 answered"; });
+  const auto pid = file_of(id)["pid"].get<pid_t>();
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+
+  auto first = std::async(std::launch::async, [&] { return cgi("format=json&job=" + id); });
+  auto second = std::async(std::launch::async, [&] { return cgi("format=json&job=" + id); });
+  for (auto* answer : {&first, &second}) {
+    const auto a = answer->get();
+    ASSERT_EQ(a.status, 200) << a.body;
+    const auto s = json::parse(a.body);
+    EXPECT_EQ(s["state"], "failed") << a.body;
+    EXPECT_EQ(s["error"], "internal_error") << a.body;
+    EXPECT_NE(s["message"].get<std::string>().find("ended without finishing (killed or crashed) while: 107 answered"),
+              std::string::npos)
+        << a.body;
+  }
+  // The settling request sent the notify before it answered: it is there already.
+  ASSERT_EQ(box.requests().size(), 1u);
+  EXPECT_EQ(box.requests()[0], "GET /api/set?periph_id=123&value=0&job=" + id + "&state=failed HTTP/1.1");
+  const auto later = state(id);
+  EXPECT_EQ(later["notify"]["state"], "sent") << later.dump();
+  EXPECT_EQ(later["notify"]["http_status"], 200) << later.dump();
+  EXPECT_EQ(state(id)["notify"], later["notify"]) << "settled once: read again, nothing changes";
+  EXPECT_EQ(box.requests().size(), 1u) << "exactly one notify";
+}
+
+// A job that died unseen is settled (and its failure told) by the next job's process too.
+TEST_F(Jobs, TheNextJobSettlesAJobThatDiedUnseen) {
+  HttpRecorder box(200);
+  env["EECALL_NOTIFY_URL"] = box.base_url() + "/set?value={value}&job={job}";
+  Simulator sim({"--originate-outcome", "none"});
+  const auto dead = accepted_job(pbx(sim.port()) + "&from=100&to=291&wait=60");
+  state_when(dead, [](const json& s) { return s.value("detail", "") == "ringing 100"; });
+  ASSERT_EQ(::kill(file_of(dead)["pid"].get<pid_t>(), SIGKILL), 0);
+  Simulator quick;
+  const auto next = accepted_job(pbx(quick.port()) + "&from=100&to=291");  // never reads `dead`
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (box.requests().size() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  const auto requests = box.requests();
+  ASSERT_EQ(requests.size(), 2u) << "the next job's own notify, then the dead one's";
+  EXPECT_EQ(std::count(requests.begin(), requests.end(), "GET /set?value=0&job=" + dead + " HTTP/1.1"), 1)
+      << requests[0] << " | " << requests[1];
+  EXPECT_EQ(file_of(dead)["state"], "failed");
+  EXPECT_EQ(file_of(dead)["notify"]["state"], "sent");
+}
+
+// Issue 19 item 13: the box never sees a background request's 202, so the id was only in the
+// web server's log: jobs=1 lists the recent jobs, newest first, without a secret.
+TEST_F(Jobs, JobsListsTheRecentJobsNewestFirstWithoutSecrets) {
+  Simulator sim({"--originate-outcome", "none"});
+  Simulator quick;
+  const auto done = accepted_job(pbx(quick.port()) + "&from=100&to=291");
+  state_when(done, ended);
+  const auto running = accepted_job(pbx(sim.port()) + "&from=101&to=292&wait=60");
+  state_when(running, [](const json& s) { return s.value("detail", "") == "ringing 101"; });
+
+  const auto a = cgi("format=json&jobs=1");
+  ASSERT_EQ(a.status, 200) << a.body;
+  const auto list = json::parse(a.body);
+  EXPECT_EQ(list["result"], 1);
+  ASSERT_EQ(list["jobs"].size(), 2u) << a.body;
+  EXPECT_EQ(list["jobs"][0]["id"], running) << "newest first";
+  EXPECT_EQ(list["jobs"][0]["state"], "running");
+  EXPECT_EQ(list["jobs"][0]["result"], nullptr);
+  EXPECT_EQ(list["jobs"][0]["to"], "292");
+  EXPECT_EQ(list["jobs"][1]["id"], done);
+  EXPECT_EQ(list["jobs"][1]["state"], "done");
+  EXPECT_EQ(list["jobs"][1]["action"], "call");
+  EXPECT_EQ(list["jobs"][1]["result"], 1);
+  EXPECT_TRUE(std::regex_match(list["jobs"][1]["started"].get<std::string>(),
+                               std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")))
+      << a.body;
+  EXPECT_EQ(a.body.find("s3cret"), std::string::npos);
+  const auto xml = cgi("jobs=1");
+  EXPECT_NE(xml.body.find("<jobs><job><id>" + running + "</id><state>running</state><action>call</action>"),
+            std::string::npos)
+      << xml.body;
+
+  Env e = env;
+  const auto text = run_process({EECALL_BINARY, "--jobs"}, e);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.rfind(running + " ", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find(" call to 291 done "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("OK: 2 jobs, newest first"), std::string::npos) << text.out;
+
+  const auto config = root + "/eecall.conf";
+  std::ofstream(config) << "[general]\ntoken = a-token-of-twenty-chars\n";
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write);
+  env["EECALL_CONFIG"] = config;
+  EXPECT_EQ(cgi("jobs=1").status, 403) << "guarded like job=ID";
+  EXPECT_EQ(cgi("jobs=1&token=a-token-of-twenty-chars").status, 200);
 }
 
 TEST_F(Jobs, AJobObeysTheRequestsDeadline) {

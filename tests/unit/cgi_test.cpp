@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -294,6 +295,25 @@ TEST_F(Cgi, PostOfExactlyMaxPostBytesIsRead) {
 
 // --- Statuses --------------------------------------------------------------------------------
 
+// Issue 19 item 14: a bare /eecall asked for "ip, user, secret" even where URLs may not give them.
+TEST_F(Cgi, ABareUrlSaysWhatItTakesAndWhereTheDocsAre) {
+  auto a = get("");
+  EXPECT_EQ(a.status_line, "400 Bad Request");
+  EXPECT_EQ(a.xml("error"), "missing_parameter");
+  auto message = a.xml("message");
+  for (const char* part : {"from=PHONE&to=EXTENSION", "say=TEXT", "profile=NAME", "ip=, user=, secret=",
+                           "docs/usage.md (man eecall)"}) {
+    EXPECT_NE(message.find(part), std::string::npos) << part << ": " << message;
+  }
+  const auto config = state.path() + "/no-url-credentials.conf";
+  std::ofstream(config) << "[general]\nallow_url_credentials = no\n";
+  a = get("", {{"EECALL_CONFIG", config}});
+  message = a.xml("message");
+  EXPECT_NE(message.find("takes no ip, user or secret in the URL"), std::string::npos) << message;
+  EXPECT_EQ(message.find("ip=, user="), std::string::npos) << message;
+  EXPECT_TRUE(pbx.requests.empty());
+}
+
 TEST_F(Cgi, MissingParameterIs400AndNamesThemAll) {
   const auto a = get("ip=192.168.0.10&user=eedomus&msg=&drv=");
   EXPECT_EQ(a.status_line, "400 Bad Request");
@@ -517,6 +537,22 @@ TEST_F(Cgi, OnlyGetAndPostActEveryOtherMethodIs405WithAllow) {
     EXPECT_EQ(a.xml("error"), "method_not_allowed");
   }
   EXPECT_TRUE(pbx.requests.empty());
+}
+
+// Issue 19 item 14: a 405 was XML whatever format= asked.
+TEST_F(Cgi, A405IsAnsweredInTheFormatTheQueryStringAsks) {
+  auto env = base_env("PUT");
+  env["QUERY_STRING"] = readme_call + "&format=json";
+  auto a = run(env);
+  EXPECT_EQ(a.status_line, "405 Method Not Allowed");
+  EXPECT_EQ(a.content_type(), "application/json");
+  EXPECT_NE(a.body.find("\"error\":\"method_not_allowed\""), std::string::npos) << a.body;
+  env["QUERY_STRING"] = "format=text&" + readme_call;
+  a = run(env);
+  EXPECT_EQ(a.content_type().rfind("text/plain", 0), 0u) << a.content_type();
+  EXPECT_EQ(a.body.rfind("FAILED", 0), 0u) << a.body;
+  env["QUERY_STRING"] = readme_call + "&format=yaml";  // not a format: the Accept header's choice
+  EXPECT_EQ(run(env).content_type(), "text/xml; charset=utf-8");
 }
 
 TEST_F(Cgi, HeadGetsTheHeadersOfA405AndNoBody) {

@@ -99,10 +99,31 @@ TEST(CheckConnection, RefusedNamesAmiSettingsAndForAnotherHostBindaddr) {
   ASSERT_EQ(items.size(), 1u) << "nothing beyond the connection was asked";
   EXPECT_EQ(items[0].status, CheckStatus::failed);
   EXPECT_EQ(items[0].error, ErrorCode::connect_failed);
-  EXPECT_TRUE(contains(items[0].fix, "enabled = yes")) << items[0].fix;
+  EXPECT_TRUE(contains(items[0].fix, "Manager (AMI): Yes")) << items[0].fix;
   EXPECT_TRUE(contains(items[0].fix, "bindaddr = 127.0.0.1 refuses every other host")) << items[0].fix;
   // On the PBX itself, bindaddr cannot be the reason.
   EXPECT_FALSE(contains(judge_pbx(call_use(), lab_pbx(), f)[0].fix, "bindaddr"));
+}
+
+// Issue 19 item 9: a wrong port in the request was answered "manager.conf needs port = 5040".
+TEST(CheckConnection, RefusedAsksWhetherTheGivenPortIsTheAmiPortFirst) {
+  ProbeFacts f;
+  f.open_failure =
+      Failure{ErrorCode::connect_failed, "cannot connect to 127.0.0.1 port 5040: Connection refused", "connect"};
+  auto pbx = lab_pbx();
+  pbx.port = 5040;
+  const auto fix = judge_pbx(call_use(), pbx, f)[0].fix;
+  EXPECT_TRUE(contains(fix, "is 5040 the PBX's AMI port? It is 5038 unless")) << fix;
+  EXPECT_TRUE(contains(fix, "port= or --port, or the profile's port, gave 5040")) << fix;
+  EXPECT_FALSE(contains(fix, "port = 5040")) << "never advise changing manager.conf to the port given: " << fix;
+}
+
+TEST(CheckSilentPort, OnlyTheKindOfTheFirstBytesCounts) {
+  EXPECT_EQ(classify_answer("HTTP/1.1 400 Bad Request\r\n"), SilentPort::http);
+  EXPECT_EQ(classify_answer(std::string("\x15\x03\x03\x00\x02\x02\x28", 7)), SilentPort::tls);
+  EXPECT_EQ(classify_answer(std::string("\x16\x03\x03\x00\x5d", 5)), SilentPort::tls);
+  EXPECT_EQ(classify_answer("220 mail ESMTP"), SilentPort::other);
+  EXPECT_EQ(classify_answer(""), SilentPort::unknown);
 }
 
 TEST(CheckConnection, TimeoutPointsAtAFirewall) {
@@ -135,9 +156,23 @@ TEST(CheckAmi, NotAsteriskAndSilentPorts) {
   EXPECT_EQ(find(items, "ami").error, ErrorCode::not_asterisk);
   EXPECT_FALSE(has(items, "login"));
 
+  // Issue 19 item 9: a silent port is TLS only when it answered a TLS hello (or is 5039).
   f.open_failure = Failure{ErrorCode::timeout, "no progress within 5000 ms while waiting for banner", "banner"};
   items = judge_pbx(call_use(), lab_pbx(), f);
-  EXPECT_TRUE(contains(find(items, "ami").fix, "tls = yes")) << find(items, "ami").fix;
+  EXPECT_FALSE(contains(find(items, "ami").fix, "tls = yes")) << find(items, "ami").fix;
+  EXPECT_TRUE(contains(find(items, "ami").fix, "answered no TLS hello either")) << find(items, "ami").fix;
+  items = judge_pbx(call_use(), lab_pbx(), f, SilentPort::tls);
+  EXPECT_TRUE(contains(find(items, "ami").fix, "speaks TLS")) << find(items, "ami").fix;
+  EXPECT_TRUE(contains(find(items, "ami").fix, "set tls = yes")) << find(items, "ami").fix;
+  items = judge_pbx(call_use(), lab_pbx(), f, SilentPort::http);
+  EXPECT_TRUE(contains(find(items, "ami").fix, "port 5038 is not AMI (it answered HTTP")) << find(items, "ami").fix;
+  EXPECT_FALSE(contains(find(items, "ami").fix, "tls = yes")) << find(items, "ami").fix;
+  items = judge_pbx(call_use(), lab_pbx(), f, SilentPort::other);
+  EXPECT_TRUE(contains(find(items, "ami").fix, "answered neither AMI, HTTP nor TLS")) << find(items, "ami").fix;
+  auto tls_port = lab_pbx();
+  tls_port.port = 5039;
+  items = judge_pbx(call_use(), tls_port, f);
+  EXPECT_TRUE(contains(find(items, "ami").fix, "set tls = yes")) << find(items, "ami").fix;
 
   f.open_failure = Failure{ErrorCode::protocol_error,
                            "the AMI server closed the connection while we waited for the banner reply", "banner"};

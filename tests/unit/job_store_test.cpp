@@ -3,6 +3,7 @@
 // SIGKILL) read as failed.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -300,6 +301,34 @@ TEST_F(JobStoreTest, ANumberOutOfItsFieldsRangeIsDamagedNotOverflowed) {
     EXPECT_EQ(r.failure().code, ErrorCode::internal_error) << field;
     EXPECT_NE(r.failure().message.find("is not a whole number"), std::string::npos) << r.failure().message;
   }
+}
+
+// Issue 19 item 7: `sudo eecall --background` wrote root:root 0600 files in the web server's
+// jobs_dir, and job=ID over HTTP (as that user) answered 500. Root only: the test gives the
+// directory to `nobody` and reads the job as `nobody` in a child process.
+TEST_F(JobStoreTest, AsRootTheFilesGoToTheDirectorysOwnerWhoCanReadThem) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (to write as root into another user's directory)";
+  const passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(dir.c_str(), nobody->pw_uid, nobody->pw_gid), 0);
+  const auto job = created();
+  struct stat st {};
+  ASSERT_EQ(::stat((dir + "/" + job.id + ".json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, nobody->pw_uid);
+  EXPECT_EQ(st.st_gid, nobody->pw_gid);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+
+  const pid_t reader = ::fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    if (::setgid(nobody->pw_gid) != 0 || ::setuid(nobody->pw_uid) != 0) ::_exit(3);
+    ::_exit(JobStore(dir).read(job.id).ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(reader, &status, 0), reader);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the directory's owner could not read the job root wrote";
 }
 
 }  // namespace

@@ -41,6 +41,11 @@ TEST(JobParams, BackgroundJobAndCancel) {
   EXPECT_TRUE(p.value().cancel);
 }
 
+TEST(JobParams, JobsAsksForTheList) {
+  EXPECT_TRUE(job_params(with({{"jobs", "1"}})).value().list);
+  EXPECT_FALSE(job_params(with({{"jobs", "0"}})).value().list);
+}
+
 TEST(JobParams, EveryMisuseIsInvalidParameterNamingIt) {
   const std::pair<Params, const char*> cases[] = {
       {with({{"background", "yes"}}), "background"},
@@ -49,6 +54,9 @@ TEST(JobParams, EveryMisuseIsInvalidParameterNamingIt) {
       {with({{"job", "0123456789ABCDEF0123456789ABCDEF"}}), "job"},
       {with({{"job", "../../etc/passwd"}}), "job"},
       {with({{"job", id.c_str()}, {"background", "1"}}), "background"},
+      {with({{"jobs", "2"}}), "jobs"},
+      {with({{"jobs", "1"}, {"job", id.c_str()}}), "jobs"},
+      {with({{"jobs", "1"}, {"background", "1"}}), "jobs"},
   };
   for (const auto& [params, subject] : cases) {
     auto p = job_params(params);

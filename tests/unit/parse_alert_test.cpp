@@ -121,6 +121,8 @@ TEST(AlertRequest, SayIsCheckedLikeMsg) {
   EXPECT_EQ(accepted(with(alert_params(), "say", "Fuite d'eau \xe9t\xe9")).alert.text, "Fuite d'eau \xc3\xa9t\xc3\xa9");
   // Line breaks are text; other control characters, NUL and lone CR are not.
   EXPECT_EQ(accepted(with(alert_params(), "say", "ligne 1\r\nligne 2")).alert.text, "ligne 1\r\nligne 2");
+  // A TAB is allowed as in msg and read as a space (issue 19 item 14: the docs said no TAB).
+  EXPECT_EQ(accepted(with(alert_params(), "say", "Fuite\td'eau")).alert.text, "Fuite d'eau");
   for (const std::string& bad : {std::string("a\0b", 3), std::string("a\rb"), std::string("a\x07z"),
                                 std::string("a\x7fz")}) {
     expect_invalid(with(alert_params(), "say", bad), "say");

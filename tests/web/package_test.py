@@ -45,6 +45,10 @@ EXPECTED_FILES = {
     "./usr/share/doc/eecall/examples/nginx-eecall.conf": "-rw-r--r--",
     "./usr/share/doc/eecall/examples/nginx-eecall-log.conf": "-rw-r--r--",
 }
+# The user's documentation (cmake/Packaging.cmake: EECALL_USER_DOCS).
+for doc in ("README.md", "usage.md", "alerts.md", "background.md", "wait.md", "eedomus.md", "freepbx.md",
+            "install.md", "security.md", "troubleshooting.md"):
+    EXPECTED_FILES[f"./usr/share/doc/eecall/{doc}"] = "-rw-r--r--"
 CONFFILES = ["/etc/eecall/eecall.conf", "/etc/apache2/conf-available/eecall.conf",
              "/etc/lighttpd/conf-available/50-eecall.conf"]
 
@@ -99,6 +103,9 @@ class Contents(unittest.TestCase):
         self.assertEqual(PKG["deb"].name, f"eecall_{field('Version')}_{arch}.deb")
         self.assertTrue(field("Maintainer"))
         self.assertTrue(field("Description"))
+        # Issue 19 item 14: the Description named calls and messages only.
+        for what in ("spoken alerts", "background job", "--check", "/usr/share/doc/eecall"):
+            self.assertIn(what, " ".join(field("Description").split()), what)
 
     def test_depends_on_the_shared_libraries_the_binary_links(self):
         depends = {d.split()[0] for d in re.split(r"[,|]", field("Depends"))}

@@ -28,6 +28,7 @@ struct Prepared {
   /// Once parsed (also when refused later: the log names it); never changed afterwards.
   std::optional<Request> request;
   EffectiveSettings settings;      // the profile's, [general]'s, ... (policy.hpp)
+  std::string profile;             // the profile used (empty: URL credentials)
   /// A spoken alert's audio file, made (or found in the cache) by prepare(): what Read or
   /// Playback will be given instead of the text.
   std::optional<speech::Prompt> spoken;

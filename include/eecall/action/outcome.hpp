@@ -38,6 +38,19 @@ struct JobInfo {
   std::optional<NotifyReport> notify;
 };
 
+/// One job of a job list (jobs=1, --jobs): what it was, whom it rang, how it ended. Never its
+/// text, its PBX or anything secret.
+struct JobSummary {
+  std::string id;
+  JobState state = JobState::queued;
+  ActionKind action = ActionKind::call;
+  std::chrono::system_clock::time_point started;
+  std::string to;  // an alert's phones, a call's or a message's to
+  ErrorCode error = ErrorCode::none;  // once ended
+  std::string acknowledged_by;
+  std::chrono::milliseconds elapsed{0};  // once ended: how long it ran
+};
+
 /// One line of a check's report (`--check`, `check=1`): ✔ it is fine, ✘ it is not, ? it
 /// could not be known (usually: the AMI user lacks the right that would let eecall ask).
 enum class CheckStatus { ok, failed, unknown };
@@ -71,6 +84,8 @@ struct Outcome : ami::RunResult {
   std::optional<JobInfo> job;
   // A check's report (answer == AnswerKind::check), in order.
   std::vector<CheckItem> checks;
+  // A job list (jobs=1), newest first.
+  std::vector<JobSummary> jobs;
 
   /// A job's state while it has no result yet (queued or running).
   [[nodiscard]] bool pending() const noexcept {

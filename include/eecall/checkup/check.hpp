@@ -10,6 +10,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -67,9 +69,22 @@ bool is_loopback(std::string_view address);
 /// extensions, the endpoints.
 ami::ProbeQuestions questions_for(const CheckUse& use, const ami::CallSettings& call);
 
+/// A port that accepted the connection but sent no banner, spoken to first (a TLS ClientHello):
+/// it answered HTTP, or TLS, or something else, or nothing (unknown).
+enum class SilentPort { unknown, http, tls, other };
+/// The kind of the first bytes a silent port answered (only the kind is ever reported).
+SilentPort classify_answer(std::string_view first_bytes);
+/// Connects to `address` (numeric, as the probe's connection found it) and asks, within `budget`.
+SilentPort sniff_silent_port(const std::string& address, std::uint16_t port, std::chrono::milliseconds budget);
+/// True when the probe's connection was accepted but no banner came in time (plain TCP): the case
+/// sniff_silent_port is for.
+bool banner_never_came(const ami::ProbeFacts& facts);
+
 /// The PBX's side, judged from what it answered: connection, tls, ami, login, rights, events,
 /// asterisk, modules, dialplan, phones (only those asked; after a failed login only up to it).
-std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, const ami::ProbeFacts& facts);
+/// `silent`: what a port that sent no banner answered (sniff_silent_port), when it was asked.
+std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, const ami::ProbeFacts& facts,
+                                 SilentPort silent = SilentPort::unknown);
 
 // --- eecall's own side ---
 

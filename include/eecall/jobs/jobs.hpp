@@ -13,12 +13,14 @@
 namespace eecall {
 
 /// The parameters that are about jobs rather than the call: `background=1`, `job=ID`,
-/// `cancel=1` (0 or empty: absent). Failure: invalid_parameter (a value other than 0/1, an id
-/// that is not 32 characters of 0-9 a-f, cancel without job, background with job).
+/// `cancel=1`, `jobs=1` (0 or empty: absent). Failure: invalid_parameter (a value other than
+/// 0/1, an id that is not 32 characters of 0-9 a-f, cancel without job, background with job,
+/// jobs with job or background).
 struct JobParams {
   bool background = false;
   std::string job;
   bool cancel = false;
+  bool list = false;  // jobs=1: the recent jobs
 };
 Result<JobParams> job_params(const Params& params);
 
@@ -26,6 +28,17 @@ Result<JobParams> job_params(const Params& params);
 /// check, never counted as an action.
 Outcome job_state(const Incoming& incoming, const Config& config, const SettingValues& environment,
                   const JobParams& params);
+
+/// How many jobs a job list shows at most (the most recent).
+inline constexpr std::size_t listed_jobs = 20;
+
+/// jobs=1 (--jobs): the most recent jobs, newest first, each settled if it died (and its
+/// failure notified, once); token-guarded like job=ID, never counted as an action.
+Outcome job_list(const Incoming& incoming, const Config& config, const SettingValues& environment);
+
+/// Settles every job that died unseen (a failed state, its failure notify sent once): what
+/// `--check` does before it checks.
+void settle_dead_jobs(const Incoming& incoming, const Config& config, const SettingValues& environment);
 
 /// background=1: prepared here like any request, then executed by a detached process while the
 /// answer (202, the job id) goes out at once.
