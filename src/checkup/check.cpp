@@ -290,6 +290,10 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
   items.push_back(judge_state_dir(path_facts(settings.flood.state_dir), web));
   items.push_back(
       judge_jobs_dir(path_facts(settings.jobs.dir), path_facts(parent_of(settings.jobs.dir)), web, use.background));
+  if (!settings.jobs.log_file.empty()) {
+    const auto& log_file = settings.jobs.log_file;
+    items.push_back(judge_job_log(path_facts(log_file), path_facts(parent_of(log_file)), web));
+  }
   if (use.notify) items.push_back(notify_item(settings.notify));
 
   settle_report(report, use.strict);
