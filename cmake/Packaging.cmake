@@ -1,18 +1,29 @@
 # Install layout beyond the binary, and the Debian package: `cpack -G DEB` in the build
 # directory makes eecall_<version>_<arch>.deb with
 #   /usr/lib/cgi-bin/eecall               the program (where Debian's web servers look for CGI)
+#   /usr/bin/eecall                       a symlink to it, for people (eecall --check)
 #   /usr/lib/eecall/eecall-tls.so, eecall-speech.so, eecall-notify.so   its modules, opened
 #                                         only when needed (TLS, a text not cached, a notify)
 #   /var/lib/eecall/audio/                spoken alerts' audio cache, made by the postinst
-#   /var/lib/eecall/jobs/                 background jobs' state: www-data's, 0700 (postinst)
-#   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:www-data (postinst)
-#   /var/lib/eecall/                      state_dir (anti-flood memory): www-data's (postinst)
+#   /var/lib/eecall/jobs/                 background jobs' state: the web server's user's, 0700 (postinst)
+#   /etc/eecall/eecall.conf               example config: a conffile, 0640 root:<web group> (postinst)
+#   /var/lib/eecall/                      state_dir (anti-flood memory): the web user's (postinst)
+#   /var/log/eecall/                      the example job_log's directory: the web user's (postinst)
+#   <agi-bin>/eecall                      a symlink made by the postinst where an agi-bin exists
 #   /etc/apache2/conf-available/eecall.conf       cgi-bin/apache-eecall.conf (a2enconf eecall)
 #   /etc/lighttpd/conf-available/50-eecall.conf   cgi-bin/lighttpd-eecall.conf (lighty-enable-mod eecall)
 #   /usr/share/man/man1/eecall.1.gz       eecall(1)
 #   /usr/share/doc/eecall/                copyright, the user's docs (*.md), examples/ (all web
 #                                         server snippets)
 # Dependencies come from dpkg-shlibdeps (dpkg-dev), which needs `file`.
+
+# /usr/bin/eecall for people. A symlink, not a hard link: the program finds its modules at
+# ../eecall/ from its real path (/proc/self/exe), which a symlink leaves at /usr/lib/cgi-bin
+# (→ /usr/lib/eecall) and a hard link would make /usr/bin (→ /usr/eecall, nothing there).
+# Relative, as Debian policy wants for links within /usr.
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/bin)
+file(CREATE_LINK ../lib/cgi-bin/eecall ${CMAKE_CURRENT_BINARY_DIR}/bin/eecall SYMBOLIC)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/bin/eecall DESTINATION bin)
 
 # /etc is not under the prefix: `cmake --install build --prefix /usr` must still put the config
 # in /etc/eecall, as Debian does. Override for an unprivileged install.
@@ -86,7 +97,8 @@ if(EECALL_INSTALL_WEB_CONFIGS)
                                  "/etc/lighttpd/conf-available/50-eecall.conf\n")
 endif()
 file(CONFIGURE OUTPUT deb/conffiles CONTENT "${eecall_conffiles}")
-# postinst: the config's group, and the spoken alerts' audio directory; postrm: that cache on purge.
+# postinst: the web server's user owns the config's group and the state, jobs, audio and log
+# directories; the AGI links. postrm: those links; that cache on purge.
 foreach(script postinst postrm)
   configure_file(packaging/deb/${script}.in deb/${script} @ONLY
                  FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Only what the demo runs: eecall, its TLS and speech modules and the simulator (the tests are
-# not needed; ./scripts/build.sh or ./scripts/test.sh builds them). Same build directory and
+# not needed; ./scripts/test.sh builds them). Same build directory and
 # type as those.
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null

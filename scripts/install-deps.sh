@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that building, testing and demoing eecall needs.
-# Safe to run again; needs root (or sudo).
+# Installs the Debian 12 packages eecall needs. Safe to run again; needs root (or sudo).
+#   scripts/install-deps.sh --build   only what building eecall and its .deb needs (no test
+#                                     tools, no web server: fit for a FreePBX box whose Apache
+#                                     owns port 80); scripts/build.sh uses it
+#   scripts/install-deps.sh           also what testing, the demo and the benchmark need
+#   ... --print                       prints the packages instead of installing them
 set -euo pipefail
-packages=(
-  build-essential cmake pkg-config ca-certificates
+build_packages=(
+  build-essential cmake pkg-config
   libboost-dev          # Boost.Asio (header-only)
   libcgicc-dev          # CGI request parsing
   libspdlog-dev         # logging (brings libfmt-dev)
-  libgtest-dev          # GoogleTest
   nlohmann-json3-dev    # JSON answers
-  libtinyxml2-dev       # the tests parse the XML answers back with an independent parser
   libcli11-dev          # command-line options
   nettle-dev            # MD5 (AMI login), SHA-256 (token check), base64: libnettle.a
   libssl-dev            # TLS to AMI: the eecall-tls.so module and the simulator
@@ -17,12 +19,19 @@ packages=(
   libespeak-ng-dev      # text to speech (espeak-ng's library, French voice by default)
   libsoxr-dev           # resampling espeak-ng's 22050 Hz to the 8000 Hz Asterisk plays
   libsndfile1-dev       # writing the WAV file
-  espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   libcurl4-openssl-dev  # a background job's notify_url: the eecall-notify.so module
+  # The Debian package (cpack -G DEB): dpkg-shlibdeps (dpkg-dev), which needs `file`.
+  dpkg-dev file
+)
+test_packages=(
+  ca-certificates
+  libgtest-dev          # GoogleTest
+  libtinyxml2-dev       # the tests parse the XML answers back with an independent parser
+  espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
-  # Debian package (cpack -G DEB) and its test: dpkg-shlibdeps, file type detection, man page check.
-  dpkg-dev file man-db
+  # The package test's man page check.
+  man-db
   # TLS tests (tests/integration/tls_test.cpp): a private CA and server certificates made at run time.
   openssl
   # Real Asterisk tests (tests/real, ctest -L real): the runtime libraries of the prebuilt
@@ -35,6 +44,13 @@ packages=(
   # lists the code a request runs with valgrind's callgrind.
   lighttpd wrk valgrind
 )
+case "${1:-}" in
+  --build) packages=("${build_packages[@]}") ;;
+  "" | --print) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 [--build] [--print]" >&2; exit 2 ;;
+esac
+# --print (last): the list, one a line, and nothing installed (the package test reads it).
+if [ "${*: -1}" = --print ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Every test: installs what is needed, builds, runs the unit and integration tests (ctest).
-# The integration tests start the project's AMI simulator on 127.0.0.1 only.
+# Every test: installs what is needed (install-deps.sh: the build and test packages, web
+# servers included), builds with the tests, runs them (ctest). The integration tests start the
+# project's AMI simulator on 127.0.0.1 only; the web tests start their servers on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DBUILD_TESTING=ON >/dev/null
+cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"

@@ -57,10 +57,16 @@ CheckItem policy_item(const CheckUse& use, const Policy& policy) {
   return {"policy", CheckStatus::ok, list + ": allowed", {}, true, ErrorCode::none};
 }
 
-// The user the web server runs eecall as: this process's when it runs as CGI; else www-data
+// The user the web server runs eecall as: this process's when it runs as CGI. From the command
+// line: state_dir's owner when another user than this one owns it (the package gives it to
+// the web server's user it found: asterisk on FreePBX, docs/install.md); else www-data
 // (Debian's web servers), or this process's user where there is no www-data.
-Account web_account(bool over_http) {
+Account web_account(bool over_http, const std::string& state_dir) {
   if (!over_http) {
+    const auto state = path_facts(state_dir);
+    if (state.exists && state.directory && state.owner != 0 && state.owner != ::geteuid()) {
+      if (auto owner = account_of(state.owner)) return *owner;
+    }
     if (auto www = account_named("www-data")) return *www;
   }
   if (auto me = account_of(::geteuid(), ::getegid())) return *me;
@@ -266,7 +272,7 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
   const auto& settings = resolved.value().settings;
   const auto& request = parsed.value().request;
   const auto& use = parsed.value().use;
-  const auto web = web_account(incoming.over_http);
+  const auto web = web_account(incoming.over_http, settings.flood.state_dir);
 
   Outcome report;
   auto& items = report.checks;
@@ -297,6 +303,10 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
   items.push_back(judge_state_dir(path_facts(settings.flood.state_dir), web));
   items.push_back(
       judge_jobs_dir(path_facts(settings.jobs.dir), path_facts(parent_of(settings.jobs.dir)), web, use.background));
+  if (!settings.jobs.log_file.empty()) {
+    const auto& log_file = settings.jobs.log_file;
+    items.push_back(judge_job_log(path_facts(log_file), path_facts(parent_of(log_file)), web));
+  }
   if (use.notify) items.push_back(notify_item(settings.notify));
 
   settle_report(report, use.strict);

@@ -1,5 +1,5 @@
 // eecall's own side of a check: who may read or write which file, and what that means for the
-// configuration, state_dir, jobs_dir, audio_dir, the speech module and notify_url.
+// configuration, state_dir, jobs_dir, job_log, audio_dir, the speech module and notify_url.
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -179,6 +179,34 @@ CheckItem judge_jobs_dir(const PathFacts& dir, const PathFacts& parent, const Ac
                 fix, needed);
   }
   return item("jobs_dir", CheckStatus::ok, dir.path + " (" + describe_owner(dir) + ")", {}, needed);
+}
+
+CheckItem judge_job_log(const PathFacts& file, const PathFacts& dir, const Account& web_user) {
+  // spdlog cannot open it: the job logs to syslog instead (action/log.cpp), not where the admin looks.
+  const std::string effect = ": background jobs log to syslog instead (journalctl -t eecall)";
+  const auto fix = "install -d -o " + who(web_user) + " -m 0750 " + dir.path +
+                   (file.exists ? " && chown " + who(web_user) + " " + file.path : std::string()) +
+                   " (the package makes /var/log/eecall so), or job_log = a file " + who(web_user) + " may write";
+  if (file.exists) {
+    if (file.directory || !may(web_user, file, 2)) {
+      return item("job_log",
+                  CheckStatus::failed,
+                  file.path + " (" + describe_owner(file) + ") is not a file " + who(web_user) + " may write" + effect,
+                  fix, false);
+    }
+    return item("job_log", CheckStatus::ok, file.path + " (" + describe_owner(file) + ") writable by " + who(web_user),
+                {}, false);
+  }
+  if (!file.error.empty() || !dir.directory || !may(web_user, dir, 3)) {
+    const auto why = !file.error.empty() ? ": " + file.error
+                     : !dir.exists       ? " cannot be created: " + dir.path + " does not exist"
+                                         : " cannot be created by " + who(web_user) + " in " + dir.path + " (" +
+                                         describe_owner(dir) + ")";
+    return item("job_log", CheckStatus::failed, file.path + why + effect, fix, false);
+  }
+  return item("job_log", CheckStatus::ok,
+              file.path + " does not exist yet: the first background job creates it (" + who(web_user) + ")", {},
+              false);
 }
 
 CheckItem judge_audio_dir(const PathFacts& dir, const Account& web_user) {

@@ -81,6 +81,30 @@ TEST(CheckLocal, JobsDirMustBeTheWebServersAlone) {
   EXPECT_TRUE(contains(not_creatable.fix, "install -d -o u33")) << not_creatable.fix;
 }
 
+TEST(CheckLocal, JobLogMustBeWritableByTheWebServer) {
+  // Issue 19 item 5: the shipped example's /var/log/eecall/jobs.log in a directory nobody made.
+  PathFacts absent;
+  absent.path = "/var/log/eecall/jobs.log";
+  PathFacts no_dir;
+  no_dir.path = "/var/log/eecall";
+  const auto missing = judge_job_log(absent, no_dir, user(33, 33));
+  EXPECT_EQ(missing.status, CheckStatus::failed);
+  EXPECT_FALSE(missing.needed) << "jobs still run, logging to syslog";
+  EXPECT_TRUE(contains(missing.found, "/var/log/eecall does not exist")) << missing.found;
+  EXPECT_TRUE(contains(missing.found, "syslog")) << missing.found;
+  EXPECT_TRUE(contains(missing.fix, "install -d -o u33 -m 0750 /var/log/eecall")) << missing.fix;
+  EXPECT_EQ(judge_job_log(absent, dir(0750, 33, 33, "/var/log/eecall"), user(33, 33)).status, CheckStatus::ok)
+      << "created by the first job";
+  EXPECT_EQ(judge_job_log(absent, dir(0755, 0, 0, "/var/log/eecall"), user(33, 33)).status, CheckStatus::failed);
+  auto file = dir(0644, 0, 0, "/var/log/eecall/jobs.log");
+  file.directory = false;
+  const auto roots = judge_job_log(file, dir(0755, 0, 0, "/var/log/eecall"), user(33, 33));
+  EXPECT_EQ(roots.status, CheckStatus::failed);
+  EXPECT_TRUE(contains(roots.fix, "chown u33 /var/log/eecall/jobs.log")) << roots.fix;
+  file.owner = 33;
+  EXPECT_EQ(judge_job_log(file, dir(0755, 0, 0, "/var/log/eecall"), user(33, 33)).status, CheckStatus::ok);
+}
+
 TEST(CheckLocal, AudioDirForEecallAndForAsterisk) {
   const auto d = dir(02750, 33, 112, "/var/lib/eecall/audio");
   EXPECT_EQ(judge_audio_dir(d, user(33, 33)).status, CheckStatus::ok);

@@ -171,13 +171,16 @@ class Workspace:
     """The temporary directory of one server: cgi-bin/ with a copy of eecall, eecall/ with its
     modules, jobs/, conf/, logs/, run/."""
 
-    def __init__(self, eecall_binary, name, modules=()):
+    def __init__(self, eecall_binary, name, modules=(), user=WEB_USER):
+        # `user`: the one the server runs CGI programs as when the test runs as root (FreePBX's
+        # Apache runs as asterisk).
+        self.user = user
         self.root = Path(tempfile.mkdtemp(prefix=f"eecall-web-{name}-"))
         os.chmod(self.root, 0o755)  # the server's user must reach cgi-bin/
         for d in ("cgi-bin", "conf", "logs", "run", "htdocs", "state"):
             (self.root / d).mkdir(mode=0o755)
         if AS_ROOT:
-            pw = pwd.getpwnam(WEB_USER)
+            pw = pwd.getpwnam(user)
             # lighttpd opens its logs after dropping root; eecall writes its state as www-data.
             for d in ("run", "logs", "state"):
                 os.chown(self.root / d, pw.pw_uid, pw.pw_gid)
@@ -243,7 +246,11 @@ def start_apache(ws, configs, port):
     binary = require_program("apache2")
     modules = "/usr/lib/apache2/modules"
     snippet = ws.write("conf/eecall.conf", ws.snippet(Path(configs) / "apache-eecall.conf", server="apache"))
-    user = f"User {WEB_USER}\nGroup {WEB_USER}\n" if AS_ROOT else ""
+    if AS_ROOT:
+        pw = pwd.getpwnam(ws.user)
+        user = f"User {ws.user}\nGroup #{pw.pw_gid}\n"
+    else:
+        user = ""
     r = ws.root
     # A minimal Debian-like apache2.conf: mpm_event + cgid (Debian's default pair), the stock
     # serve-cgi-bin.conf (/cgi-bin/ → /usr/lib/cgi-bin, open to all), the shipped snippet, and

@@ -11,6 +11,7 @@ import argparse
 import ctypes
 import grp
 import http.client
+import json
 import os
 import pwd
 import re
@@ -19,6 +20,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import wave
 import xml.etree.ElementTree as ET
@@ -32,6 +34,8 @@ PKG = {}  # the .deb, its extracted tree and control files, the simulator
 # Every file of the package, with its mode; anything else in it is a packaging mistake.
 EXPECTED_FILES = {
     "./usr/lib/cgi-bin/eecall": "-rwxr-xr-x",
+    # For people: on the PATH (a symlink, so that the program still finds its modules).
+    "./usr/bin/eecall -> ../lib/cgi-bin/eecall": "lrwxrwxrwx",
     "./usr/lib/eecall/eecall-tls.so": "-rw-r--r--",
     "./usr/lib/eecall/eecall-speech.so": "-rw-r--r--",
     "./usr/lib/eecall/eecall-notify.so": "-rw-r--r--",
@@ -69,21 +73,55 @@ def eecall_env(**extra):
     return env
 
 
-def hermetic_postinst(text, **paths):
-    """The postinst with every path it writes moved under the test's work directory (and those
-    named in `paths` where the test wants them): never the machine's own."""
-    work = PKG["work"] / "postinst-paths"
+# The paths the maintainer scripts read or write, each set once at their top; a test moves
+# every one of them under its own directory (hermetic_script).
+SCRIPT_PATHS = ("conf", "state", "audio", "jobs", "logs", "defaults", "etc", "units", "agi_dirs", "program")
+MACHINE_PATH = re.compile(r"(?<![\w.-])/(etc|var|lib/systemd|usr)/")
+
+
+def hermetic_script(text, work=None, **paths):
+    """A maintainer script with every path it reads or writes moved under `work` (by default the
+    test's postinst-paths/), and those named in `paths` where the test wants them: never the
+    machine's own. A list is a space-separated list (agi_dirs)."""
+    work = Path(work or PKG["work"] / "postinst-paths")
     moved = {"conf": work / "etc-eecall" / "eecall.conf", "state": work / "var-lib-eecall",
-             "audio": work / "var-lib-eecall" / "audio", "jobs": work / "var-lib-eecall" / "jobs"}
+             "audio": work / "var-lib-eecall" / "audio", "jobs": work / "var-lib-eecall" / "jobs",
+             "logs": work / "var-log-eecall", "defaults": work / "etc" / "default" / "eecall",
+             "etc": work / "etc", "units": work / "lib-systemd-system",
+             "agi_dirs": [work / "var-lib-asterisk" / "agi-bin", work / "usr-share-asterisk" / "agi-bin"],
+             "program": packaged("/usr/lib/cgi-bin/eecall")}
     moved.update(paths)
-    for name, path in moved.items():
+    for name in SCRIPT_PATHS:
         lines = re.findall(rf"(?m)^{name}=.*$", text)
-        assert len(lines) == 1, f"the postinst sets {name} {len(lines)} times"
-        text = text.replace(lines[0], f"{name}={path}")
+        assert len(lines) <= 1, f"the script sets {name} {len(lines)} times"
+        if lines:
+            path = moved[name]
+            value = '"' + " ".join(map(str, path)) + '"' if isinstance(path, list) else str(path)
+            text = text.replace(lines[0], f"{name}={value}")
     code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    left = [line for line in code if "/var/lib/eecall" in line or "/etc/eecall" in line]
-    assert not left, f"the postinst still writes the machine's paths: {left}"
+    left = [line for line in code if MACHINE_PATH.search(line)]
+    assert not left, f"the script still reads or writes the machine's paths: {left}"
     return text
+
+
+def hermetic_postinst(text, **paths):
+    return hermetic_script(text, **paths)
+
+
+def run_script(text, name, *argv, env=None, **paths):
+    """Writes the hermetic script and runs it with `argv` (as dpkg would: sh, as root)."""
+    script = PKG["work"] / name
+    script.write_text(hermetic_script(text, **paths))
+    return run("sh", str(script), *argv, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", **(env or {})})
+
+
+def docs_command(pattern, doc="install.md"):
+    """Group 1 of `pattern` in docs/DOC: a command or an output line the docs show, which the
+    test then runs or compares (the docs never drift from what the package does)."""
+    text = (ARGS.source / "docs" / doc).read_text()
+    found = re.search(pattern, text)
+    assert found, f"docs/{doc} no longer holds {pattern!r}"
+    return found.group(1)
 
 
 def field(name):
@@ -156,6 +194,21 @@ class Contents(unittest.TestCase):
                 return frozenset([package, *(p.split()[0] for p in provides.split(",") if p.strip())])
         self.fail(f"no package holds {library}")
 
+    def test_the_build_packages_are_install_md_s_and_hold_no_web_server(self):
+        # scripts/build.sh runs install-deps.sh --build: on a FreePBX box, whose Apache owns port
+        # 80, it must install no web server (issue 19 item 11), and docs/install.md names them.
+        script = ARGS.source / "scripts" / "install-deps.sh"
+        build = run("bash", str(script), "--build", "--print")
+        everything = run("bash", str(script), "--print")
+        self.assertEqual((build.returncode, everything.returncode), (0, 0), build.stderr + everything.stderr)
+        build, everything = build.stdout.split(), everything.stdout.split()
+        self.assertIn("--build", (ARGS.source / "scripts" / "build.sh").read_text())
+        for server in ("apache2", "lighttpd", "nginx", "fcgiwrap", "sip-tester", "libgtest-dev"):
+            self.assertNotIn(server, build)
+            self.assertIn(server, everything)
+        named = docs_command(r"The build needs `([^`]+)`")
+        self.assertEqual(sorted(named.split()), sorted(build))
+
     def test_files_owners_and_modes(self):
         listing = run("dpkg-deb", "--contents", str(PKG["deb"])).stdout
         files = {}
@@ -171,12 +224,13 @@ class Contents(unittest.TestCase):
         self.assertRegex(listing, r"(?m)^drwxr-xr-x root/root .* \./var/lib/eecall/$")
 
     def test_config_files_are_conffiles_and_the_postinst_gives_the_config_to_www_data(self):
+        # No web server's config in its stand-in /etc: www-data, Debian's web servers' user.
         self.assertEqual((PKG["control"] / "conffiles").read_text().split(), CONFFILES)
         postinst = PKG["control"] / "postinst"
         self.assertTrue(postinst.stat().st_mode & stat.S_IXUSR)
         text = postinst.read_text()
         self.assertTrue(text.startswith("#!/bin/sh"))
-        self.assertIn('chgrp www-data "$conf"', text)
+        self.assertIn('chgrp "$web_group" "$conf"', text)
         self.assertIn("conf=/etc/eecall/eecall.conf", text)
         self.assertIn("state=/var/lib/eecall", text)
         # Run it on stand-ins for the config file and the state dir (as root, like dpkg does).
@@ -233,7 +287,7 @@ class Contents(unittest.TestCase):
         self.assertTrue((PKG["control"] / "postrm").stat().st_mode & stat.S_IXUSR)
         audio = PKG["work"] / "purge" / "audio"
         script = PKG["work"] / "postrm"
-        script.write_text(text.replace("audio=/var/lib/eecall/audio", f"audio={audio}"))
+        script.write_text(hermetic_script(text, PKG["work"] / "purge", audio=audio))
         cache = ["a" * 64 + ".wav", "." + "b" * 64 + ".Ab12Yz.tmp"]
         for keep_foreign in (True, False):
             audio.mkdir(parents=True, exist_ok=True)
@@ -249,6 +303,131 @@ class Contents(unittest.TestCase):
                 (audio / "alarme.wav").unlink()
             else:
                 self.assertFalse(audio.parent.exists(), "the cache and its parent are gone")
+
+    def postinst_in(self, work, files, env=None):
+        """Runs the postinst with a stand-in /etc (and systemd unit directory) under `work`
+        holding `files` ({relative path: text}); answers (its result, the paths it used)."""
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        os.chmod(work, 0o755)
+        for relative, text in files.items():
+            (work / relative).parent.mkdir(parents=True, exist_ok=True)
+            (work / relative).write_text(text)
+        conf = work / "etc-eecall" / "eecall.conf"
+        conf.parent.mkdir()
+        shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
+        text = (PKG["control"] / "postinst").read_text()
+        return run_script(text, "postinst-web-user", "configure", env=env, work=work), work
+
+    def assert_owned_by(self, work, user):
+        pw = pwd.getpwnam(user)
+        owners = {name: (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) for name, st in (
+            (name, (work / name).stat()) for name in ("var-lib-eecall", "var-lib-eecall/jobs", "var-log-eecall"))}
+        self.assertEqual(owners, {"var-lib-eecall": (pw.pw_uid, pw.pw_gid, 0o755),
+                                  "var-lib-eecall/jobs": (pw.pw_uid, pw.pw_gid, 0o700),
+                                  "var-log-eecall": (pw.pw_uid, pw.pw_gid, 0o750)})
+        conf = (work / "etc-eecall" / "eecall.conf").stat()
+        self.assertEqual((conf.st_uid, conf.st_gid, stat.S_IMODE(conf.st_mode)), (0, pw.pw_gid, 0o640))
+        self.assertEqual((work / "var-lib-eecall" / "audio").stat().st_uid, pw.pw_uid)
+
+    def test_the_postinst_finds_the_user_the_web_server_runs_as(self):
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        # "daemon" and "nobody" stand for asterisk (FreePBX's Apache user), which a test machine
+        # need not have; the stand-in /etc holds what each web server's package (or FreePBX's
+        # installer) writes.
+        debian_apache = {"etc/apache2/apache2.conf": "User ${APACHE_RUN_USER}\nGroup ${APACHE_RUN_GROUP}\n",
+                         "etc/apache2/envvars": "export APACHE_RUN_USER=www-data\nexport APACHE_RUN_GROUP=www-data\n"}
+        cases = [
+            ("no web server", {}, "www-data"),
+            ("Debian's Apache", debian_apache, "www-data"),
+            ("FreePBX 17: APACHE_RUN_USER in envvars",
+             {**debian_apache, "etc/apache2/envvars": "export APACHE_RUN_USER=daemon\nexport APACHE_RUN_GROUP=daemon\n"},
+             "daemon"),
+            ("older FreePBX installers: User in apache2.conf",
+             {**debian_apache, "etc/apache2/apache2.conf": "User daemon\nGroup daemon\n"}, "daemon"),
+            ("the FreePBX distro: httpd.conf", {"etc/httpd/conf/httpd.conf": "ServerRoot /etc/httpd\nUser daemon\n"},
+             "daemon"),
+            ("lighttpd", {"etc/lighttpd/lighttpd.conf": 'server.username             = "daemon"\n'}, "daemon"),
+            ("nginx + fcgiwrap", {"lib-systemd-system/fcgiwrap.service": "[Service]\nUser=daemon\nGroup=daemon\n"},
+             "daemon"),
+            ("fcgiwrap with a drop-in", {"lib-systemd-system/fcgiwrap.service": "[Service]\nUser=www-data\n",
+                                         "etc/systemd/system/fcgiwrap.service.d/user.conf": "[Service]\nUser=daemon\n"},
+             "daemon"),
+            ("/etc/default/eecall as docs/install.md writes it",
+             {**debian_apache, "etc/default/eecall": docs_command(r"echo '(EECALL_WEB_USER=asterisk)' \| sudo tee "
+                                                                  r"/etc/default/eecall").replace("asterisk", "daemon") + "\n"},
+             "daemon"),
+        ]
+        for title, files, user in cases:
+            with self.subTest(title):
+                out, work = self.postinst_in(PKG["work"] / "web-user", files)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn(f"the web server runs eecall as {user}:", out.stdout)
+                self.assert_owned_by(work, user)
+
+    def test_eecall_web_user_overrides_and_is_kept_for_upgrades(self):
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        files = {"etc/apache2/envvars": "export APACHE_RUN_USER=daemon\n"}
+        # docs/install.md's way: sudo EECALL_WEB_USER=asterisk apt install ./build/eecall_*_amd64.deb
+        variable = docs_command(r"sudo (EECALL_WEB_USER)=asterisk apt install")
+        out, work = self.postinst_in(PKG["work"] / "web-user-env", files, env={variable: "nobody"})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assert_owned_by(work, "nobody")
+        self.assertIn("EECALL_WEB_USER=nobody\n", (work / "etc/default/eecall").read_text())
+        # The upgrade, without the variable: still nobody, and a job file made meanwhile follows.
+        text = (PKG["control"] / "postinst").read_text()
+        again = run_script(text, "postinst-upgrade", "configure", work=work)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assert_owned_by(work, "nobody")
+        # Apache's user changed (the admin removed the override): the job files follow it.
+        (work / "etc/default/eecall").unlink()
+        job = work / "var-lib-eecall" / "jobs" / ("a" * 32 + ".json")
+        job.write_text("{}")
+        moved = run_script(text, "postinst-moved", "configure", work=work)
+        self.assertEqual(moved.returncode, 0, moved.stderr)
+        self.assert_owned_by(work, "daemon")
+        self.assertEqual(job.stat().st_uid, pwd.getpwnam("daemon").pw_uid)
+
+    def test_a_web_user_that_does_not_exist_falls_back_to_www_data(self):
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        out, work = self.postinst_in(PKG["work"] / "web-user-missing",
+                                     {"etc/apache2/envvars": "export APACHE_RUN_USER=no-such-user-eecall\n"})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("'no-such-user-eecall'", out.stderr)
+        self.assertIn("does not exist: using www-data", out.stderr)
+        self.assert_owned_by(work, "www-data")
+
+    def test_the_program_is_linked_into_the_agi_bin_directories_that_exist_only(self):
+        if os.geteuid() != 0:
+            self.skipTest("running the postinst needs root")
+        work = PKG["work"] / "agi"
+        shutil.rmtree(work, ignore_errors=True)
+        freepbx, debian = work / "var-lib-asterisk" / "agi-bin", work / "usr-share-asterisk" / "agi-bin"
+        freepbx.mkdir(parents=True)
+        postinst, postrm = ((PKG["control"] / name).read_text() for name in ("postinst", "postrm"))
+        program = str(packaged("/usr/lib/cgi-bin/eecall"))
+        for attempt in ("install", "upgrade"):
+            out = run_script(postinst, "postinst-agi", "configure", work=work)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertEqual(os.readlink(freepbx / "eecall"), program, attempt)
+            self.assertFalse(debian.parent.exists(), "no Asterisk there: nothing made")
+        # AGI(eecall) through the link runs the program (and finds its modules from its real path).
+        ran = run(str(freepbx / "eecall"), "--help", env=eecall_env())
+        self.assertEqual(ran.returncode, 0, ran.stderr)
+        # A file of someone else's where the link would go is left alone, and said so.
+        debian.mkdir(parents=True)
+        (debian / "eecall").write_text("#!/bin/sh\n")
+        out = run_script(postinst, "postinst-agi", "configure", work=work)
+        self.assertIn("is not eecall's link: left alone", out.stderr)
+        self.assertEqual((debian / "eecall").read_text(), "#!/bin/sh\n")
+        # apt remove: eecall's link goes, the other file stays.
+        out = run_script(postrm, "postrm-agi", "remove", work=work)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(sorted(p.name for p in freepbx.iterdir()), [])
+        self.assertEqual((debian / "eecall").read_text(), "#!/bin/sh\n")
 
     def test_shipped_snippets_are_the_ones_in_cgi_bin(self):
         source = ARGS.source / "cgi-bin"
@@ -278,9 +457,10 @@ class PackagedBinary(unittest.TestCase):
         return str(packaged("/usr/lib/cgi-bin/eecall"))
 
     def test_help(self):
-        out = run(self.binary(), "--help", env=eecall_env())
-        self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertIn("Usage: eecall", out.stdout)
+        for binary in (self.binary(), str(packaged("/usr/bin/eecall"))):
+            out = run(binary, "--help", env=eecall_env())
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn("Usage: eecall", out.stdout)
 
     def test_places_a_call_against_the_simulator(self):
         sim = PKG["sim"]
@@ -310,16 +490,21 @@ class PackagedBinary(unittest.TestCase):
         sim = harness.Simulator(ARGS.sim, PKG["work"], "--tls-cert", str(certs / "server.pem"),
                                 "--tls-key", str(certs / "server.key"))
         try:
-            out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(sim.port), "--user",
-                      "eedomus", "--from", "100", "--to", "291", "--tls", "--ca-file",
-                      str(certs / "ca.pem"),
-                      env=eecall_env(EECALL_SECRET="s3cret", LD_DEBUG="files"))
-            self.assertEqual(out.returncode, 0, out.stdout + out.stderr[-2000:])
-            self.assertEqual(ET.fromstring(out.stdout).findtext("result"), "1", out.stdout)
-            self.assertIn(str(packaged("/usr/lib/eecall/eecall-tls.so")), out.stderr)
-            self.assertIn(b"Action: Originate\r\n", sim.received())
+            # The CGI program, and /usr/bin/eecall: a symlink, so the same module.
+            for binary in (self.binary(), str(packaged("/usr/bin/eecall"))):
+                self.tls_call(binary, sim, certs)
         finally:
             sim.stop()
+
+    def tls_call(self, binary, sim, certs):
+        out = run(binary, "--ip", "127.0.0.1", "--port", str(sim.port), "--user",
+                  "eedomus", "--from", "100", "--to", "291", "--tls", "--ca-file",
+                  str(certs / "ca.pem"),
+                  env=eecall_env(EECALL_SECRET="s3cret", LD_DEBUG="files"))
+        self.assertEqual(out.returncode, 0, binary + ": " + out.stdout + out.stderr[-2000:])
+        self.assertEqual(ET.fromstring(out.stdout).findtext("result"), "1", out.stdout)
+        self.assertIn(str(packaged("/usr/lib/eecall/eecall-tls.so")), out.stderr)
+        self.assertIn(b"Action: Originate\r\n", sim.received())
 
     def test_the_packaged_speech_module_speaks_french_at_8_khz(self):
         # Its C table (include/eecall/speech/module_abi.h), called as eecall calls it.
@@ -399,6 +584,170 @@ class PackagedBinary(unittest.TestCase):
             if server:
                 server.stop()
             ws.remove()
+
+
+class FreePbxBox(unittest.TestCase):
+    """A FreePBX box, hermetically: Apache runs as asterisk (FreePBX 17's installer sets
+    APACHE_RUN_USER=asterisk in /etc/apache2/envvars), the package's postinst runs on a stand-in
+    of that /etc and of eecall's directories, the admin pastes docs/eedomus.md's eecall.conf
+    examples as they are, and the box uses the three old URLs and the alarm recipe's background
+    alert against the simulator as the PBX; the job tells a stand-in box."""
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root: a user asterisk for Apache, and the postinst's chown")
+        self.made_user = None
+        try:
+            pwd.getpwnam("asterisk")
+        except KeyError:
+            made = run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                       "--shell", "/usr/sbin/nologin", "asterisk")
+            self.assertEqual(made.returncode, 0, made.stderr)
+            self.made_user = "asterisk"
+        self.addCleanup(self.remove_user)
+        self.work = PKG["work"] / "freepbx"
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(mode=0o755)
+        self.addCleanup(shutil.rmtree, self.work, True)
+
+    def remove_user(self):
+        if self.made_user:
+            run("userdel", self.made_user)
+            if run("getent", "group", self.made_user).returncode == 0:
+                run("groupdel", self.made_user)
+
+    def docs_config(self, heading):
+        """The first ```ini block after `heading` in docs/eedomus.md, as the admin copies it."""
+        text = (ARGS.source / "docs" / "eedomus.md").read_text()
+        after = text[text.index(heading):]
+        return re.search(r"```ini\n(.*?)```", after, re.S).group(1)
+
+    def paste(self, conf, text, sim, box=None):
+        """What the admin changes in the docs' example on this box: nothing but the AMI port
+        (the simulator's, not 5038) and the box's address (the stand-in box's)."""
+        self.assertIn("host = 127.0.0.1\n", text)
+        text = text.replace("host = 127.0.0.1\n", f"host = 127.0.0.1\nport = {sim.port}\n")
+        if box:
+            self.assertIn("http://192.168.0.42/", text)
+            text = text.replace("http://192.168.0.42/", f"http://127.0.0.1:{box.port}/")
+        with open(conf, "w") as f:  # in place, as an editor does: keeps the postinst's owner and mode
+            f.write(text)
+
+    def get(self, port, query, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", "/eecall?" + query, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def test_the_old_urls_a_profile_and_the_alarm_recipe_under_apache_as_asterisk(self):
+        from web_server_test import NotifyRecorder
+        work = self.work
+        asterisk = pwd.getpwnam("asterisk")
+        # The package lands: Apache's envvars as FreePBX 17 leaves them, no Asterisk agi-bin here.
+        files = {"etc/apache2/apache2.conf": "User ${APACHE_RUN_USER}\nGroup ${APACHE_RUN_GROUP}\n",
+                 "etc/apache2/envvars": "export APACHE_RUN_USER=asterisk\nexport APACHE_RUN_GROUP=asterisk\n"}
+        for relative, text in files.items():
+            (work / relative).parent.mkdir(parents=True, exist_ok=True)
+            (work / relative).write_text(text)
+        conf = work / "etc-eecall" / "eecall.conf"
+        conf.parent.mkdir()
+        shutil.copy(packaged("/etc/eecall/eecall.conf"), conf)
+        os.chmod(conf, 0o640)
+        out = run_script((PKG["control"] / "postinst").read_text(), "postinst-freepbx", "configure", work=work)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        said = re.search(r"(?m)^eecall: the web server runs eecall as .*$", out.stdout).group(0)
+        self.assertEqual(said.replace(str(work), ""), docs_command(r"\n(eecall: the web server runs eecall as .*)\n"),
+                         "what docs/install.md shows apt install printing")
+        state, jobs, audio = work / "var-lib-eecall", work / "var-lib-eecall" / "jobs", work / "var-lib-eecall" / "audio"
+
+        # The PBX: the AMI user of docs/freepbx.md with the alert rights, phone 100 presses 1.
+        # Plus write = reporting, so that --check learns Asterisk's user (asterisk, as on
+        # FreePBX) from CoreSettings rather than from whichever Asterisk runs on the test machine.
+        sim = harness.Simulator(ARGS.sim, work, "--user",
+                                "eedomus:a-long-random-secret:originate,message,call,reporting:call,dialplan",
+                                "--keys", "100=1", "--run-user", "asterisk:asterisk")
+        self.addCleanup(sim.stop)
+        box = NotifyRecorder()
+        self.addCleanup(box.stop)
+        ws = harness.Workspace(packaged("/usr/lib/cgi-bin/eecall"), "freepbx",
+                               modules=[packaged(f"/usr/lib/eecall/eecall-{m}.so") for m in ("tls", "speech", "notify")],
+                               user="asterisk")
+        self.addCleanup(ws.remove)
+        # The package's paths, moved into the test's directory: nothing else is set for eecall.
+        ws.settings = {"EECALL_CONFIG": str(conf), "EECALL_STATE_DIR": str(state), "EECALL_JOBS_DIR": str(jobs),
+                       "EECALL_AUDIO_DIR": str(audio)}
+        configs = ws.root / "configs"
+        configs.mkdir()
+        shutil.copy(packaged("/etc/apache2/conf-available/eecall.conf"), configs / "apache-eecall.conf")
+        port = harness.free_port()
+        server, _ = harness.start_apache(ws, configs, port)
+        self.addCleanup(server.stop)
+
+        # docs/eedomus.md §5: the three old scenarios, with the profile instead of the secret.
+        self.paste(conf, self.docs_config("## 5. Keeping the secret out of the URL"), sim)
+        for query in ("profile=home&from=100&to=291", "profile=home&from=0240404040&to=291",
+                      "profile=home&from=eedomus&to=100&msg=Alerte%20d%E9bordement%20cuve&drv=sip"):
+            status, body = self.get(port, query)
+            self.assertEqual((status, ET.fromstring(body).findtext("result")), (200, "1"), (query, body))
+        status, body = self.get(port, f"ip=127.0.0.1&port={sim.port}&user=eedomus&secret=a-long-random-secret"
+                                      "&from=100&to=291")
+        self.assertEqual(status, 403, body)  # allow_url_credentials = no, as pasted
+        self.assertIn(b"Action: MessageSend\r\n", sim.received())
+        # The flood guard's memory, written by Apache's user.
+        remembered = [p for p in state.iterdir() if p.is_file()]
+        self.assertTrue(remembered, "state_dir holds the flood guard's memory")
+        for path in remembered:
+            self.assertEqual(path.stat().st_uid, asterisk.pw_uid, path)
+
+        # The alarm recipe: its config pasted over, its actuator URL, the box told how it ended.
+        self.paste(conf, self.docs_config("### 1. eecall's side"), sim, box)
+        status, body = self.get(port, "profile=home&from=100,0612345678&say=Fuite%20d'eau%20au%20sous-sol&ack=1"
+                                      "&background=1")
+        self.assertEqual(status, 202, body)
+        job = ET.fromstring(body).findtext("job")
+        deadline = time.monotonic() + 60
+        while not box.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(box.received, ["/api/set?action=periph.value&periph_id=123456&value=1"
+                                        "&api_user=USER&api_secret=SECRET"])
+        status, body = self.get(port, f"job={job}&format=json")
+        self.assertEqual(status, 200, body)
+        end = json.loads(body)
+        self.assertEqual((end["state"], end["acknowledged_by"]), ("done", "100"), end)
+        # Its files: Apache's user's, and the audio readable by Asterisk's group.
+        job_files = list(jobs.iterdir())
+        self.assertTrue(job_files)
+        for path in job_files:
+            self.assertEqual(path.stat().st_uid, asterisk.pw_uid, path)
+        wavs = list(audio.glob("*.wav"))
+        self.assertEqual(len(wavs), 1, list(audio.iterdir()))
+        st = wavs[0].stat()
+        self.assertEqual((st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode) & 0o040), (asterisk.pw_uid, asterisk.pw_gid, 0o040))
+
+        # The admin's check of the alarm, from the shell as root (docs/freepbx.md §4): the docs'
+        # alert user has no write = system, so the modules are "?" to verify by hand, not a
+        # failure; eecall expects the web server's user the package chose (state_dir's owner).
+        check = run(str(packaged("/usr/bin/eecall")), "--check", "--format", "text", "--profile", "home",
+                    "--from", "100,0612345678", "--say", "Fuite d'eau au sous-sol", "--ack", "1",
+                    env={"PATH": "/usr/bin:/bin", **ws.settings})
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertRegex(check.stdout, r"(?m)^✔ configuration: .*readable by asterisk$")
+        self.assertRegex(check.stdout, r"(?m)^\? module app_read")
+        self.assertRegex(check.stdout, r"(?m)^✔ audio for asterisk: .* readable by asterisk")
+        self.assertRegex(check.stdout, r"(?m)^OK check: .*could not be known.*module app_read")
+
+        # [general] token = ... (eedomus.md's option): Apache passes Authorization: Bearer to eecall.
+        text = conf.read_text().replace("[general]\n", "[general]\ntoken = t0ken-of-the-box\n", 1)
+        with open(conf, "w") as f:
+            f.write(text)
+        status, body = self.get(port, "profile=home&from=100&to=291")
+        self.assertEqual(status, 403, body)
+        status, body = self.get(port, "profile=home&from=100&to=291",
+                                headers={"Authorization": "Bearer t0ken-of-the-box"})
+        self.assertEqual((status, ET.fromstring(body).findtext("result")), (200, "1"), body)
 
 
 def setUpModule():

@@ -14,6 +14,8 @@ import argparse
 import http.client
 import http.server
 import json
+import os
+import pwd
 import re
 import socket
 import sys
@@ -466,10 +468,38 @@ class Background(unittest.TestCase):
         self.assertEqual(ENV["notify"].for_job(job), [f"/notify?job={job}&state=cancelled&value=0"])
 
 
+class Token(unittest.TestCase):
+    """[general] token = ...: the token in an `Authorization: Bearer` header reaches eecall
+    through the server (Apache keeps that header from CGI programs without the snippet's
+    CGIPassAuth On), and without it the request is refused before the PBX hears of it."""
+
+    def setUp(self):
+        ENV["config"].write_text("[general]\ntoken = t0ken-of-the-box\n")
+        self.addCleanup(ENV["config"].write_text, "")
+
+    def test_the_bearer_header_reaches_eecall(self):
+        query = pbx() + "&from=100&to=291"
+        refused = get(query)
+        self.assertEqual((refused.status, refused.xml("error")), (403, "forbidden"), refused)
+        wrong = get(query, headers={"Authorization": "Bearer not-the-token"})
+        self.assertEqual(wrong.status, 403, wrong)
+        a = get(query, headers={"Authorization": "Bearer t0ken-of-the-box"})
+        self.assertEqual((a.status, a.xml("result")), (200, "1"), a)
+        self.assertIsNotNone(sent_action(a.xml("action_id")))
+
+
 def setUpModule():
     harness.stop_cleanly_on_signals()
     ws = harness.Workspace(ARGS.eecall, ARGS.server, modules=[ARGS.notify_module])
     ENV["workspace"] = ws
+    # An empty configuration of the workspace's own (a test adds a token to it for a while): it
+    # may hold a token, so readable by the server's user's group only, as the package makes it.
+    config = ENV["config"] = ws.root / "conf" / "eecall.ini"
+    config.write_text("")
+    os.chmod(config, 0o640)
+    if harness.AS_ROOT:
+        os.chown(config, 0, pwd.getpwnam(ws.user).pw_gid)
+    ws.settings["EECALL_CONFIG"] = str(config)
     ENV["stoppable"] = []
     try:
         for key, extra in (("sim", ()), ("not_asterisk", ("--banner", "SSH-2.0-OpenSSH_9.2p1")),

@@ -130,6 +130,9 @@ CheckItem judge_configuration_failure(const Failure& failure);
 CheckItem judge_state_dir(const PathFacts& dir, const Account& web_user);
 /// jobs_dir: the web server's user's own (0700), or creatable in its parent.
 CheckItem judge_jobs_dir(const PathFacts& dir, const PathFacts& parent, const Account& web_user, bool needed);
+/// job_log (when set): a file the web server's user may write, or create in `dir`. Without it
+/// jobs log to syslog instead: a ✘ is shown but never needed.
+CheckItem judge_job_log(const PathFacts& file, const PathFacts& dir, const Account& web_user);
 /// audio_dir: a directory the web server's user may write.
 CheckItem judge_audio_dir(const PathFacts& dir, const Account& web_user);
 /// audio_dir seen from Asterisk: on the same host (the AMI connection's two ends), and
