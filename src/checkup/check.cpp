@@ -280,8 +280,10 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
     if (!use.phones.empty() || !use.target.empty()) items.push_back(policy_item(use, settings.policy));
     const PbxTarget pbx{request.host,         request.port,        request.user,
                         settings.client.auth, settings.client.tls, settings.client.call};
+    auto asked = use;  // amd: asked, or the configuration's default (amd=0 in the request wins)
+    if (use.action == ActionKind::alert && !request.alert.amd) asked.amd = settings.client.alert.amd.enabled;
     const auto facts = prober({request.host, request.port, request.user, request.secret},
-                              questions_for(use, settings.client.call), settings.client);
+                              questions_for(asked, settings.client.call), settings.client);
     for (auto& c : judge_pbx(use, pbx, facts)) items.push_back(std::move(c));
     if (use.action == ActionKind::alert && use.prompt == PromptKind::say) {
       for (auto& c : audio_items(settings, web, facts, request.host)) items.push_back(std::move(c));

@@ -109,8 +109,8 @@ TEST_F(JobStoreTest, WritesReplaceTheFileWholeAndLeaveNoTemporaryFile) {
   job.outcome.acknowledged_by = "105";
   job.outcome.reason = 4;
   job.outcome.elapsed = 2510ms;
-  job.outcome.attempts = {{"108", AttemptOutcome::busy, 12ms, "busy"},
-                          {"105", AttemptOutcome::acknowledged, 2500ms, "answered and pressed 1"}};
+  job.outcome.attempts = {{"108", AttemptOutcome::busy, 12ms, "busy", {}, {}},
+                          {"105", AttemptOutcome::acknowledged, 2500ms, "answered and pressed 1", {}, {}}};
   job.notify = NotifyReport{"sent", 1, 200, "HTTP 200"};
   ASSERT_FALSE(JobStore(dir).write(job));
   EXPECT_EQ(names(), std::vector<std::string>{job.id + ".json"});
