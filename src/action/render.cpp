@@ -57,6 +57,8 @@ struct Fields {
     std::string outcome;
     std::chrono::milliseconds elapsed;  // shown in seconds with one decimal, e.g. 4.3
     std::string detail;
+    std::string amd;        // with amd only: AMD's verdict (MACHINE, HUMAN, NOTSURE, HANGUP)
+    std::string amd_cause;  // and its cause, e.g. LONGGREETING-1500-1500
   };
   std::vector<Try> attempts;
   std::string job;
@@ -147,7 +149,7 @@ Fields fields_of(const Outcome& o) {
   if (o.retry_after) f.retry_after = static_cast<long long>(o.retry_after->count());
   for (const auto& a : o.attempts) {
     f.attempts.push_back({printable(a.phone), std::string(attempt_outcome_name(a.outcome)),
-                          a.elapsed, printable(a.detail)});
+                          a.elapsed, printable(a.detail), printable(a.amd_status), printable(a.amd_cause)});
   }
   for (const auto& c : o.checks) {
     f.checks.push_back({printable(c.name), c.status, c.needed, printable(c.found), printable(c.fix)});
@@ -205,6 +207,8 @@ pt::ptree xml_attempts(const std::vector<Fields::Try>& tries) {
     append(attempt, "outcome", a.outcome);
     append(attempt, "seconds", seconds_text(a.elapsed));
     if (!a.detail.empty()) append(attempt, "message", a.detail);
+    if (!a.amd.empty()) append(attempt, "amd", a.amd);
+    if (!a.amd_cause.empty()) append(attempt, "amd_cause", a.amd_cause);
     append(attempts, "attempt", std::move(attempt));
   }
   return attempts;
@@ -314,6 +318,8 @@ ordered_json json_attempts(const std::vector<Fields::Try>& tries) {
     attempt["outcome"] = a.outcome;
     attempt["seconds"] = seconds_number(a.elapsed);
     if (!a.detail.empty()) attempt["message"] = a.detail;
+    if (!a.amd.empty()) attempt["amd"] = a.amd;
+    if (!a.amd_cause.empty()) attempt["amd_cause"] = a.amd_cause;
     attempts.push_back(std::move(attempt));
   }
   return attempts;
@@ -440,6 +446,7 @@ std::string render_text(const Outcome& outcome) {
     for (std::size_t i = 0; i < f.attempts.size(); ++i) {
       const auto& a = f.attempts[i];
       line += (i == 0 ? "" : "; ") + a.phone + " " + a.outcome + " " + seconds_text(a.elapsed) + " s";
+      if (!a.amd.empty()) line += " amd " + a.amd + (a.amd_cause.empty() ? "" : " " + a.amd_cause);
     }
     line += ")";
   }

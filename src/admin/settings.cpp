@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <regex>
+#include <cstdio>
 #include <cstdlib>
 
 #include "eecall/speech/cache.hpp"
@@ -39,6 +40,20 @@ Result<std::chrono::milliseconds> parse_ack_timeout(std::string_view seconds) {
   const double value = std::strtod(s.c_str(), &end);
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(value) || value < 1.0 || value > 30.0) {
     return bad("ack_timeout", "ack_timeout must be a number of seconds from 1 to 30");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
+}
+
+// AMD's limits: seconds with a decimal part, from `min` to `max`.
+Result<std::chrono::milliseconds> parse_amd_seconds(std::string_view key, std::string_view seconds, double min,
+                                                    double max) {
+  const std::string s(seconds);
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(value) || value < min || value > max) {
+    char range[64];
+    std::snprintf(range, sizeof range, " must be a number of seconds from %g to %g", min, max);
+    return bad(key, std::string(key) + range);
   }
   return std::chrono::milliseconds(static_cast<long long>(value * 1000.0 + 0.5));
 }
@@ -83,7 +98,7 @@ Result<bool> parse_yes_no(std::string_view subject, std::string_view value) {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> keys_and_variables = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 33> keys_and_variables = {{
     {"timeout", "EECALL_TIMEOUT"},
     {"context", "EECALL_CONTEXT"},
     {"channel", "EECALL_CHANNEL"},
@@ -96,6 +111,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> keys_and
     {"allow_to", "EECALL_ALLOW_TO"},
     {"step_timeout", "EECALL_STEP_TIMEOUT"},
     {"ack_timeout", "EECALL_ACK_TIMEOUT"},
+    {"amd", "EECALL_AMD"},
+    {"amd_initial_silence", "EECALL_AMD_INITIAL_SILENCE"},
+    {"amd_greeting", "EECALL_AMD_GREETING"},
+    {"amd_total_time", "EECALL_AMD_TOTAL_TIME"},
     {"voice", "EECALL_VOICE"},
     {"audio_dir", "EECALL_AUDIO_DIR"},
     {"audio_max_mb", "EECALL_AUDIO_MAX_MB"},
@@ -208,6 +227,10 @@ Status apply_one(EffectiveSettings& s, std::string_view key, const std::string& 
   if (key == "timeout") return take(parse_timeout(v), c.total_timeout);
   if (key == "step_timeout") return take(parse_timeout(v), c.step_timeout);
   if (key == "ack_timeout") return take(parse_ack_timeout(v), c.alert.ack_timeout);
+  if (key == "amd") return take(parse_yes_no("amd", v), c.alert.amd.enabled);
+  if (key == "amd_initial_silence") return take(parse_amd_seconds(key, v, 0.5, 10), c.alert.amd.initial_silence);
+  if (key == "amd_greeting") return take(parse_amd_seconds(key, v, 0.5, 10), c.alert.amd.greeting);
+  if (key == "amd_total_time") return take(parse_amd_seconds(key, v, 2, 15), c.alert.amd.total_time);
   if (key == "context") return take(check_context(v), c.call.context);
   if (key == "channel") return take(check_channel_template(v), c.call.channel_template);
   if (key == "auth") return take(parse_auth(v), c.auth);

@@ -14,6 +14,7 @@ std::string_view events_value(LoginEvents events) {
   switch (events) {
     case LoginEvents::call: return "call";
     case LoginEvents::call_dialplan: return "call,dialplan";
+    case LoginEvents::call_agi: return "call,agi";
     case LoginEvents::off: break;
   }
   return "off";
@@ -39,6 +40,49 @@ void replace_all(std::string& s, std::string_view what, std::string_view with) {
   for (auto pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + with.size())) {
     s.replace(pos, what.size(), with);
   }
+}
+
+// An EXEC's argument string as one AGI word: res_agi splits a command at blanks and reads
+// quotes and backslashes; the request's rules already keep those out of prompts, quoted anyway.
+std::string agi_word(const std::string& argument) {
+  if (argument.find_first_of(" \t\"\\") == std::string::npos && !argument.empty()) return argument;
+  std::string quoted = "\"";
+  for (const char c : argument) {
+    if (c == '"' || c == '\\') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return quoted + "\"";
+}
+
+std::string read_arguments(const Request& request, const AlertSettings& alert) {
+  const auto& a = request.alert;
+  // Read(variable,prompt,maxdigits,options,attempts,timeout): one key; option e reads the
+  // terminator '#' as the key when it is pressed alone; each attempt plays the prompt again.
+  return std::string(ack_variable) + "," + a.prompt + ",1,e," + std::to_string(a.repeat) + "," +
+         seconds_text(alert.ack_timeout);
+}
+
+std::string playback_arguments(const Request& request, int times) {
+  std::string data;
+  for (int i = 0; i < times; ++i) data += (i == 0 ? "" : "&") + request.alert.prompt;
+  return data;
+}
+
+// An alert's Originate of one phone into an application (no dialplan).
+Message make_app_originate(const Request& request, std::string_view phone, const CallSettings& settings,
+                           std::string_view application, std::string_view data, std::string_view action_id,
+                           std::string_view channel_id) {
+  std::string name = request.caller_id_name.empty() ? settings.caller_id_name : request.caller_id_name;
+  if (name.empty()) name = default_alert_caller_name;
+  return {{"Action", "Originate"},
+          {"Channel", channel_for(phone, settings)},
+          {"Application", std::string(application)},
+          {"Data", std::string(data)},
+          {"CallerID", "\"" + name + "\""},
+          {"Timeout", std::to_string(ring_timeout_ms(request, settings))},
+          {"ChannelId", std::string(channel_id)},
+          {"Async", "true"},
+          {"ActionID", std::string(action_id)}};
 }
 
 }  // namespace
@@ -105,28 +149,42 @@ Message make_alert_originate(const Request& request, std::string_view phone, con
                              const AlertSettings& alert, std::string_view action_id,
                              std::string_view channel_id) {
   const auto& a = request.alert;
-  std::string data;
-  std::string application;
-  if (a.ack) {
-    // Read(variable,prompt,maxdigits,options,attempts,timeout): one key; option e reads the
-    // terminator '#' as the key when it is pressed alone; each attempt plays the prompt again.
-    application = "Read";
-    data = std::string(ack_variable) + "," + a.prompt + ",1,e," + std::to_string(a.repeat) + "," +
-           seconds_text(alert.ack_timeout);
-  } else {
-    application = "Playback";
-    for (int i = 0; i < a.repeat; ++i) data += (i == 0 ? "" : "&") + a.prompt;
-  }
-  std::string name = request.caller_id_name.empty() ? settings.caller_id_name : request.caller_id_name;
-  if (name.empty()) name = default_alert_caller_name;
-  return {{"Action", "Originate"},
-          {"Channel", channel_for(phone, settings)},
-          {"Application", application},
-          {"Data", data},
-          {"CallerID", "\"" + name + "\""},
-          {"Timeout", std::to_string(ring_timeout_ms(request, settings))},
-          {"ChannelId", std::string(channel_id)},
-          {"Async", "true"},
+  const bool read = a.ack.has_value();
+  const auto data = read ? read_arguments(request, alert) : playback_arguments(request, a.repeat);
+  return make_app_originate(request, phone, settings, read ? "Read" : "Playback", data, action_id, channel_id);
+}
+
+Message make_agi_originate(const Request& request, std::string_view phone, const CallSettings& settings,
+                           std::string_view action_id, std::string_view channel_id) {
+  return make_app_originate(request, phone, settings, "AGI", "agi:async", action_id, channel_id);
+}
+
+std::string agi_amd_command(const AmdSettings& amd) {
+  // AMD(initialSilence,greeting,afterGreetingSilence,totalAnalysisTime): milliseconds; the
+  // others (word lengths, silence threshold) stay amd.conf's.
+  return "EXEC AMD " + std::to_string(amd.initial_silence.count()) + "," + std::to_string(amd.greeting.count()) +
+         "," + std::to_string(amd.after_greeting_silence.count()) + "," + std::to_string(amd.total_time.count());
+}
+
+std::string agi_read_command(const Request& request, const AlertSettings& alert) {
+  return "EXEC Read " + agi_word(read_arguments(request, alert));
+}
+
+std::string agi_playback_command(const Request& request, int times) {
+  return "EXEC Playback " + agi_word(playback_arguments(request, times));
+}
+
+std::string agi_wait_for_silence_command(std::chrono::milliseconds silence, std::chrono::seconds timeout) {
+  // WaitForSilence(silencerequired,iterations,timeout): ms, count, seconds.
+  return "EXEC WaitForSilence " + std::to_string(silence.count()) + ",1," + std::to_string(timeout.count());
+}
+
+Message make_agi(std::string_view channel, std::string_view command, std::string_view command_id,
+                 std::string_view action_id) {
+  return {{"Action", "AGI"},
+          {"Channel", std::string(channel)},
+          {"Command", std::string(command)},
+          {"CommandID", std::string(command_id)},
           {"ActionID", std::string(action_id)}};
 }
 

@@ -1,7 +1,10 @@
 // An alert: ring the phones in turn until one answers (or, with `ack`, presses the key), each
 // call running Read or Playback on the prompt; every attempt is reported.
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
+#include "eecall/ami/async_agi.hpp"
 #include "eecall/ami/call_watch.hpp"
 #include "plans.hpp"
 
@@ -25,6 +28,8 @@ struct AttemptResult {
   std::string channel_id;  // ours, given in the Originate
   std::string channel;
   std::string uniqueid;
+  std::string amd_status;  // with amd: AMD's verdict and cause
+  std::string amd_cause;
 };
 
 // How an unanswered call is reported (unanswered_call_outcome()'s codes).
@@ -55,7 +60,7 @@ std::string key_name(char key) { return std::string(1, key); }
 class AlertRun {
  public:
   AlertRun(Session& session, const Request& request, const ClientSettings& settings)
-      : session_(session), request_(request), settings_(settings) {}
+      : session_(session), request_(request), settings_(settings), amd_(uses_amd(request, settings)) {}
 
   AttemptResult ring(const std::string& phone, Clock::time_point deadline) {
     AttemptResult result;
@@ -63,6 +68,9 @@ class AlertRun {
     result.channel_id = session_.next_id("channel");
     if (!originate(phone, result)) return result;
     CallWatch watch(result.action_id, result.channel_id);
+    AgiWatch agi(result.channel_id);  // amd: AsyncAGIStart may come before the OriginateResponse
+    agi_ = amd_ ? &agi : nullptr;
+    const std::unique_ptr<AgiWatch*, void (*)(AgiWatch**)> forget(&agi_, [](AgiWatch** p) { *p = nullptr; });
     if (!await_originate_response(watch, phone, deadline, result)) return result;
     result.channel = watch.channel();
     if (!watch.answered()) {
@@ -72,6 +80,10 @@ class AlertRun {
     result.uniqueid = watch.uniqueid();
     result.outcome = AttemptOutcome::answered;  // until the prompt and the key say more
     report(settings_, Progress::Step::answered, phone, result.channel_id);
+    if (amd_) {
+      judge_with_amd(watch, agi, phone, deadline, result);
+      return result;
+    }
     if (!await_end_of_prompt(watch, phone, deadline, result)) return result;
     judge_answered_call(watch, phone, deadline, result);
     return result;
@@ -105,13 +117,15 @@ class AlertRun {
 
   // The Originate; once Asterisk accepted it the phone is ringing (`queued`).
   bool originate(const std::string& phone, AttemptResult& result) {
-    auto reply = session_.request(make_alert_originate(request_, phone, settings_.call, settings_.alert,
-                                                       result.action_id, result.channel_id),
-                                  "action");
+    auto reply = session_.request(
+        amd_ ? make_agi_originate(request_, phone, settings_.call, result.action_id, result.channel_id)
+             : make_alert_originate(request_, phone, settings_.call, settings_.alert, result.action_id,
+                                    result.channel_id),
+        "action");
     if (!reply) {
       // No reply in time: Asterisk may have queued the call all the same.
       if (reply.failure().code == ErrorCode::timeout) hang_up(result.channel_id);
-      result.fatal = reply.failure();  // the same refusal would come for every phone
+      result.fatal = amd_ ? amd_originate_refused(reply.failure()) : reply.failure();  // the same for every phone
       return false;
     }
     result.queued = true;
@@ -147,6 +161,28 @@ class AlertRun {
     result.error = unanswered_call_outcome(*watch.reason(), watch.busy_seen());
     result.outcome = attempt_outcome_of(result.error);
     result.detail = describe_call_outcome(result.error, *watch.reason());
+  }
+
+  // Answered, with amd: AMD, the prompt or the machine, and the hang-up, over AsyncAGI.
+  void judge_with_amd(CallWatch& watch, AgiWatch& agi, const std::string& phone, Clock::time_point deadline,
+                      AttemptResult& result) {
+    auto amd = run_amd_call(session_, request_, settings_, watch, agi, phone, result.channel_id, deadline);
+    result.outcome = amd.outcome;
+    result.error = amd.error;
+    result.detail = std::move(amd.detail);
+    result.fatal = std::move(amd.fatal);
+    result.amd_status = std::move(amd.amd_status);
+    result.amd_cause = std::move(amd.amd_cause);
+  }
+
+  // Asterisk refuses Originate's application AGI to a user without the write class system (u4).
+  static Failure amd_originate_refused(Failure failure) {
+    if (failure.message.find("blacklisted") == std::string::npos) return failure;
+    failure.code = ErrorCode::permission_denied;
+    failure.message = "Asterisk refused the Originate into AGI (" + failure.message +
+                      "): amd needs an AMI user with write = system and agi (besides originate and call)";
+    failure.subject = "amd";
+    return failure;
   }
 
   // Answered: the prompt plays (and Read waits for the key) until Asterisk hangs up.
@@ -200,6 +236,7 @@ class AlertRun {
     auto got = session_.await(
         [&](const Message& m) {
           watch.feed(m);
+          if (agi_ != nullptr) agi_->feed(m);
           return done();
         },
         step, deadline);
@@ -216,14 +253,7 @@ class AlertRun {
                                  : milliseconds(settings_.call.ring_timeout_ms);
   }
 
-  // How long an answered call may last: the prompt `repeat` times, each followed by the wait for
-  // the key, plus a margin. Unknown for a recording (`play`): only the alert's deadline bounds it.
-  [[nodiscard]] milliseconds prompt_time() const {
-    const auto& a = request_.alert;
-    if (a.prompt_duration.count() == 0) return std::chrono::hours(24);
-    const auto per_play = a.prompt_duration + (a.ack ? settings_.alert.ack_timeout : milliseconds(0));
-    return per_play * a.repeat + std::chrono::seconds(10);
-  }
+  [[nodiscard]] milliseconds prompt_time() const { return alert_prompt_time(request_, settings_); }
 
   // The call ended without the key: what Read or Playback reported (h3c, h5b, h8*).
   void judge_ended_call(const CallWatch& watch, AttemptResult& result) const {
@@ -262,6 +292,8 @@ class AlertRun {
   Session& session_;
   const Request& request_;
   const ClientSettings& settings_;
+  const bool amd_;
+  AgiWatch* agi_ = nullptr;  // the current attempt's, with amd
 };
 
 // The alert's error should nobody be reached, after one more attempt: someone answering
@@ -305,6 +337,13 @@ void nobody_reached(RunResult& outcome, const Request& request, ErrorCode error)
 
 }  // namespace
 
+milliseconds alert_prompt_time(const Request& request, const ClientSettings& settings) {
+  const auto& a = request.alert;
+  if (a.prompt_duration.count() == 0) return std::chrono::hours(24);
+  const auto per_play = a.prompt_duration + (a.ack ? settings.alert.ack_timeout : milliseconds(0));
+  return per_play * a.repeat + std::chrono::seconds(10);
+}
+
 RunResult run_alert(Session& session, const Request& request, const ClientSettings& settings) {
   RunResult outcome;
   AlertRun run(session, request, settings);
@@ -323,7 +362,7 @@ RunResult run_alert(Session& session, const Request& request, const ClientSettin
       outcome.action_id = result.action_id;
       const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
       if (result.queued) {
-        outcome.attempts.push_back({phone, result.outcome, elapsed, result.detail});
+        outcome.attempts.push_back({phone, result.outcome, elapsed, result.detail, result.amd_status, result.amd_cause});
         report(settings, Progress::Step::attempt_ended, phone, result.channel_id, result.outcome);
       }
       if (result.fatal) {

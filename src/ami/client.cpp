@@ -9,10 +9,11 @@ namespace eecall::ami {
 namespace {
 
 // The event classes the plan needs: none for a plain call or a message, `call` to learn a
-// waited-for call's outcome, `call,dialplan` for an alert (VarSet: what Read/Playback report).
-LoginEvents events_for(const Request& request) {
+// waited-for call's outcome, `call,dialplan` for an alert (VarSet: what Read/Playback report),
+// `call,agi` for an alert with amd (AsyncAGI events; its variables come with GET VARIABLE).
+LoginEvents events_for(const Request& request, const ClientSettings& settings) {
   switch (request.action) {
-    case ActionKind::alert: return LoginEvents::call_dialplan;
+    case ActionKind::alert: return uses_amd(request, settings) ? LoginEvents::call_agi : LoginEvents::call_dialplan;
     case ActionKind::call: return request.wait.count() > 0 ? LoginEvents::call : LoginEvents::off;
     case ActionKind::message: break;
   }
@@ -43,7 +44,7 @@ RunResult Client::run(const Request& request) {
   try {
     Session session(settings_, total_deadline, ids_);
     if (auto failed = session.open({request.host, request.port, request.user, request.secret}, resolver_,
-                                   events_for(request))) {
+                                   events_for(request, settings_))) {
       set_failure(outcome, *failed);
     } else if (session.cancelled()) {  // cancelled while logging in: nothing was sent yet
       set_failure(outcome, {ErrorCode::cancelled, "the request was cancelled before its action was sent", "login"});

@@ -17,7 +17,7 @@ RunResult run_messages(Session& session, const Request& request) {
     auto reply = session.request(make_message_send(request, to, id), "action");
     Attempt attempt{to, reply ? AttemptOutcome::sent : AttemptOutcome::failed,
                     std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start),
-                    reply ? std::string(reply.value().get_or("Message")) : reply.failure().message};
+                    reply ? std::string(reply.value().get_or("Message")) : reply.failure().message, {}, {}};
     if (reply) {
       ++sent;
       outcome.message = attempt.detail;

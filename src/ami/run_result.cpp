@@ -7,10 +7,10 @@ namespace eecall {
 namespace {
 
 // Each outcome's name in answers and job files, in the enum's order: one table, read each way.
-constexpr std::array<std::string_view, 12> attempt_outcome_names = {
+constexpr std::array<std::string_view, 13> attempt_outcome_names = {
     "acknowledged", "answered",    "not_acknowledged", "busy", "no_answer", "congestion",
-    "hangup",       "call_failed", "playback_failed",  "sent", "failed",    "cancelled"};
-static_assert(attempt_outcome_names.size() == static_cast<std::size_t>(AttemptOutcome::cancelled) + 1,
+    "hangup",       "call_failed", "playback_failed",  "sent", "failed",    "cancelled", "voicemail"};
+static_assert(attempt_outcome_names.size() == static_cast<std::size_t>(AttemptOutcome::voicemail) + 1,
               "one name per AttemptOutcome, in order");
 
 }  // namespace

@@ -288,8 +288,10 @@ Outcome run_check(const Incoming& incoming, const Config& config, const SettingV
     if (!use.phones.empty() || !use.target.empty()) items.push_back(policy_item(use, settings.policy));
     const PbxTarget pbx{request.host,         request.port,        request.user,
                         settings.client.auth, settings.client.tls, settings.client.call};
+    auto asked = use;  // amd: asked, or the configuration's default (amd=0 in the request wins)
+    if (use.action == ActionKind::alert && !request.alert.amd) asked.amd = settings.client.alert.amd.enabled;
     const auto facts = prober({request.host, request.port, request.user, request.secret},
-                              questions_for(use, settings.client.call), settings.client);
+                              questions_for(asked, settings.client.call), settings.client);
     // A port that accepted but said nothing is asked once what it is (not over TLS: then the
     // TLS step itself would have failed).
     const auto silent = banner_never_came(facts) && !settings.client.tls

@@ -25,6 +25,7 @@ CheckUse use_of(const Params& params, const Request& r) {
     case ActionKind::alert:
       use.ack = r.alert.ack.has_value();
       use.prompt = r.alert.kind;
+      use.amd = r.alert.amd.value_or(false);
       break;
   }
   return use;

@@ -324,6 +324,8 @@ std::string module_purpose(std::string_view module) {
   if (module == "app_read") return "alerts with ack (Read)";
   if (module == "app_playback") return "alerts without ack (Playback)";
   if (module == "format_wav") return "spoken alerts (eecall's audio is WAV)";
+  if (module == "res_agi") return "alerts with amd (AsyncAGI)";
+  if (module == "app_amd") return "alerts with amd (answering-machine detection)";
   return "this use";
 }
 
@@ -576,6 +578,7 @@ ami::ProbeQuestions questions_for(const CheckUse& use, const ami::CallSettings& 
       q.dialplan_events = true;
       q.modules.emplace_back(use.ack ? "app_read" : "app_playback");
       if (use.prompt == PromptKind::say) q.modules.emplace_back("format_wav");
+      if (use.amd) q.modules.insert(q.modules.end(), {"res_agi", "app_amd"});
       break;
     case ActionKind::message:
       q.modules.emplace_back(use.driver == MessageDriver::sip ? "chan_sip" : "res_pjsip_messaging");

@@ -104,6 +104,9 @@ void add_alert_options(CLI::App& app, CliOptions& options) {
   add_param(app, options, "--ack", "ack", "key (0-9 * #) that confirms the alert was heard");
   add_param(app, options, "--repeat", "repeat", "times the prompt is played per call (1-5, default 2)");
   add_param(app, options, "--rounds", "rounds", "times the list of phones is gone through (1-5, default 1)");
+  add_flag_param(app, options, "--amd", {"amd"},
+                 "answering-machine detection: a voicemail is not a person (the AMI user needs write system,agi)");
+  add_param(app, options, "--voicemail", "voicemail", "with --amd, what a machine gets: skip (default) or leave");
 }
 
 void add_jobs_options(CLI::App& app, CliOptions& options) {

@@ -47,10 +47,13 @@ constexpr long long max_long = std::numeric_limits<long long>::max();
 // --- attempts: the answer's names, the file's precision ---
 
 json attempt_to_json(const Attempt& a) {
-  return {{"phone", a.phone},
-          {"outcome", std::string(attempt_outcome_name(a.outcome))},
-          {"seconds", static_cast<double>(a.elapsed.count()) / 1000.0},
-          {"message", a.detail}};
+  json j = {{"phone", a.phone},
+            {"outcome", std::string(attempt_outcome_name(a.outcome))},
+            {"seconds", static_cast<double>(a.elapsed.count()) / 1000.0},
+            {"message", a.detail}};
+  if (!a.amd_status.empty()) j["amd"] = a.amd_status;  // with amd only, as in the answer
+  if (!a.amd_cause.empty()) j["amd_cause"] = a.amd_cause;
+  return j;
 }
 
 // Files written by the previous version name an attempt's time elapsed_ms and its message
@@ -74,6 +77,8 @@ Attempt attempt_from_json(const json& a) {
     attempt.elapsed = std::chrono::milliseconds(whole(a, "elapsed_ms", 0, 0, max_ms));
   }
   attempt.detail = a.contains("message") ? a.value("message", "") : a.value("detail", "");
+  attempt.amd_status = a.value("amd", "");
+  attempt.amd_cause = a.value("amd_cause", "");
   return attempt;
 }
 

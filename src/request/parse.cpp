@@ -17,9 +17,9 @@ namespace eecall {
 
 namespace {
 
-constexpr std::array<std::string_view, 18> known_names = {
-    "ip",   "port", "user",  "secret", "from",   "call_from", "to",     "msg",  "drv",
-    "wait", "ring", "callerid", "say", "play", "ack",       "repeat", "rounds", "lang"};
+constexpr std::array<std::string_view, 20> known_names = {
+    "ip",   "port", "user",  "secret", "from",   "call_from", "to",     "msg",  "drv",    "wait",
+    "ring", "callerid", "say", "play", "ack",       "repeat", "rounds", "lang", "amd", "voicemail"};
 
 // Values that may hold line breaks: they never travel as an AMI header of their own (msg is
 // base64-encoded when it has one, say becomes an audio file).
@@ -250,6 +250,17 @@ Result<char> check_ack_key(std::string_view value) {
   return invalid("ack", "ack must be one key: 0-9, * or #");
 }
 
+Result<bool> check_switch(std::string_view name, std::string_view value) {
+  if (value == "0" || value == "1") return value == "1";
+  return invalid(name, std::string(name) + " must be 0 or 1");
+}
+
+Result<VoicemailAction> check_voicemail(std::string_view value) {
+  if (value == "skip") return VoicemailAction::skip;
+  if (value == "leave") return VoicemailAction::leave;
+  return invalid("voicemail", "voicemail must be skip (hang up on a machine) or leave (play the prompt once after its greeting)");
+}
+
 }  // namespace
 
 namespace {
@@ -334,7 +345,9 @@ Status check_options_apply(const Values& v, ActionKind kind) {
   if (kind == ActionKind::message) {
     if (auto bad = refuse({"wait", "ring", "callerid"}, "applies to calls only, not to a message")) return bad;
   }
-  if (kind != ActionKind::alert) return refuse({"ack", "repeat", "rounds", "lang"}, "applies to alerts (say or play) only");
+  if (kind != ActionKind::alert) {
+    return refuse({"ack", "repeat", "rounds", "lang", "amd", "voicemail"}, "applies to alerts (say or play) only");
+  }
   if (v.has("play")) return refuse({"lang"}, "applies to say only");
   return std::nullopt;
 }
@@ -424,6 +437,22 @@ Status parse_message(const Values& v, Request& request) {
   return std::nullopt;
 }
 
+// amd=0|1 and what a machine gets (voicemail=skip|leave, which needs amd: refused with amd=0).
+Status parse_machine_detection(const Values& v, Alert& a) {
+  if (auto amd = v.get("amd")) {
+    auto checked = check_switch("amd", *amd);
+    if (!checked) return checked.failure();
+    a.amd = checked.value();
+  }
+  if (auto voicemail = v.get("voicemail")) {
+    auto checked = check_voicemail(*voicemail);
+    if (!checked) return checked.failure();
+    if (a.amd == false) return invalid("voicemail", "voicemail says what a machine gets: it needs amd=1");
+    a.voicemail = checked.value();
+  }
+  return std::nullopt;
+}
+
 // An alert: the phones of `from` in turn, each hearing `say` or `play`, until one answers (or
 // presses `ack`).
 Status parse_alert(const Values& v, Request& request, const RequestLimits& limits) {
@@ -470,7 +499,7 @@ Status parse_alert(const Values& v, Request& request, const RequestLimits& limit
     if (!checked) return checked.failure();
     a.rounds = checked.value();
   }
-  return std::nullopt;
+  return parse_machine_detection(v, a);
 }
 
 }  // namespace

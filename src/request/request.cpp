@@ -15,4 +15,8 @@ std::string_view driver_name(MessageDriver drv) noexcept {
   return drv == MessageDriver::sip ? "sip" : "pjsip";
 }
 
+std::string_view voicemail_action_name(VoicemailAction action) noexcept {
+  return action == VoicemailAction::leave ? "leave" : "skip";
+}
+
 }  // namespace eecall

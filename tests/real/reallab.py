@@ -48,22 +48,24 @@ def skip_line(root):
 
 # sipp phones of lab.sh: (media port offset, control port offset) from the port base.
 _PHONES_WITH_SIPP = {100: (100, 80), 101: (110, 81), 105: (120, 82), 106: (130, 83),
-                     107: (140, 84), 108: (150, 85)}
-_PHONES_WITH_PORT = (100, 101, 102, 104, 105, 106, 107, 108)
+                     107: (140, 84), 108: (150, 85), 109: (160, 86), 110: (170, 87)}
+# 109 (answering machine) and 110 (human), for AMD: their SIP ports are the lab's +79 and +90.
+_PHONE_PORT_OFFSET = {n: 70 + (n - 100) for n in (100, 101, 102, 104, 105, 106, 107, 108, 109)}
+_PHONE_PORT_OFFSET[110] = 90
 
 
 def lab_ports(environ):
     """Every LAB_* port variable of lab.sh, from EECALL_REAL_PORT_BASE (default 25000: AMI
-    base+38, PJSIP +60, chan_sip +62, phones +70..+78, their media ports +100..+159, control
-    ports +80..+85; AMI over TLS, for test_login.py, +39) and EECALL_REAL_RTP_START (default
+    base+38, PJSIP +60, chan_sip +62, phones +70..+79 and +90 (110), their media ports +100..+179,
+    control ports +80..+87; AMI over TLS, for test_login.py, +39) and EECALL_REAL_RTP_START (default
     21000, 101 ports). A LAB_* variable already in the environment wins. Never the lab's own
     defaults (150xx, RTP 20000-20100), which a developer's lab on the same machine uses."""
     base = int(environ.get("EECALL_REAL_PORT_BASE", "25000"))
     rtp = int(environ.get("EECALL_REAL_RTP_START", "21000"))
     ports = {"LAB_AMI_PORT": base + 38, "LAB_PJSIP_PORT": base + 60, "LAB_SIP_PORT": base + 62,
              "LAB_RTP_START": rtp, "LAB_RTP_END": rtp + 100, "EECALL_REAL_TLS_PORT": base + 39}
-    for n in _PHONES_WITH_PORT:
-        ports[f"LAB_PHONE_{n}_PORT"] = base + 70 + (n - 100)
+    for n, offset in _PHONE_PORT_OFFSET.items():
+        ports[f"LAB_PHONE_{n}_PORT"] = base + offset
     for n, (media, control) in _PHONES_WITH_SIPP.items():
         ports[f"LAB_PHONE_{n}_MEDIA_PORT"] = base + media
         ports[f"LAB_PHONE_{n}_CTRL_PORT"] = base + control

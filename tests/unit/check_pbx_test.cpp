@@ -450,6 +450,8 @@ TEST(CheckQuestions, EachUseAsksWhatItNeeds) {
   alert.ack = false;
   alert.prompt = PromptKind::play;
   EXPECT_EQ(questions_for(alert, call).modules, std::vector<std::string>{"app_playback"});
+  alert.amd = true;  // issue 21: AsyncAGI and AMD must be loaded
+  EXPECT_EQ(questions_for(alert, call).modules, (std::vector<std::string>{"app_playback", "res_agi", "app_amd"}));
 
   q = questions_for(message_use({"100", "101"}), call);
   EXPECT_EQ(q.modules, std::vector<std::string>{"res_pjsip_messaging"});

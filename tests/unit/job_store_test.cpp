@@ -110,8 +110,9 @@ TEST_F(JobStoreTest, WritesReplaceTheFileWholeAndLeaveNoTemporaryFile) {
   job.outcome.acknowledged_by = "105";
   job.outcome.reason = 4;
   job.outcome.elapsed = 2510ms;
-  job.outcome.attempts = {{"108", AttemptOutcome::busy, 12ms, "busy"},
-                          {"105", AttemptOutcome::acknowledged, 2500ms, "answered and pressed 1"}};
+  job.outcome.attempts = {{"108", AttemptOutcome::busy, 12ms, "busy", {}, {}},
+                          {"109", AttemptOutcome::voicemail, 2600ms, "answering machine", "MACHINE", "MAXWORDS-3-2"},
+                          {"105", AttemptOutcome::acknowledged, 2500ms, "answered and pressed 1", {}, {}}};
   job.notify = NotifyReport{"sent", 1, 200, "HTTP 200"};
   ASSERT_FALSE(JobStore(dir).write(job));
   EXPECT_EQ(names(), std::vector<std::string>{job.id + ".json"});
@@ -124,9 +125,13 @@ TEST_F(JobStoreTest, WritesReplaceTheFileWholeAndLeaveNoTemporaryFile) {
   EXPECT_EQ(r.outcome.acknowledged_by, "105");
   EXPECT_EQ(r.outcome.reason, 4);
   EXPECT_EQ(r.outcome.elapsed, 2510ms);
-  ASSERT_EQ(r.outcome.attempts.size(), 2u);
+  ASSERT_EQ(r.outcome.attempts.size(), 3u);
   EXPECT_EQ(r.outcome.attempts[0].outcome, AttemptOutcome::busy);
-  EXPECT_EQ(r.outcome.attempts[1].phone, "105");
+  EXPECT_TRUE(r.outcome.attempts[0].amd_status.empty());
+  EXPECT_EQ(r.outcome.attempts[1].outcome, AttemptOutcome::voicemail);  // amd (issue 21): the verdict is kept
+  EXPECT_EQ(r.outcome.attempts[1].amd_status, "MACHINE");
+  EXPECT_EQ(r.outcome.attempts[1].amd_cause, "MAXWORDS-3-2");
+  EXPECT_EQ(r.outcome.attempts[2].phone, "105");
   ASSERT_TRUE(r.notify);
   EXPECT_EQ(r.notify->state, "sent");
   EXPECT_EQ(r.notify->http_status, 200);

@@ -200,7 +200,7 @@ TEST(JobAnswer, AnEndedJobGivesTheRequestsOwnAnswer) {
   r.action = ActionKind::alert;
   r.outcome.error = ErrorCode::not_acknowledged;
   r.outcome.message = "nobody acknowledged after 1 call";
-  r.outcome.attempts = {{"107", AttemptOutcome::not_acknowledged, 14s, "answered, but 1 was not pressed"}};
+  r.outcome.attempts = {{"107", AttemptOutcome::not_acknowledged, 14s, "answered, but 1 was not pressed", {}, {}}};
   r.notify = NotifyReport{"sent", 1, 200, "HTTP 200"};
   const auto a = job_answer(r);
   EXPECT_EQ(http_status(a.error, a.answer), 200) << "the status request itself succeeded";

@@ -484,5 +484,32 @@ TEST(RenderJob, AnEndedJobCarriesItsNotify) {
   EXPECT_NE(render_text(o).find("; notify failed ["), std::string::npos) << render_text(o);
 }
 
+// amd (issue 21): AMD's verdict and cause in every format, and nothing at all without amd.
+TEST(RenderAmd, VerdictAndCauseOnlyWhenAmdRan) {
+  Outcome o;
+  o.action = ActionKind::alert;
+  o.message = "110 acknowledged with 1";
+  o.attempts = {{"109", AttemptOutcome::voicemail, 2600ms, "answering machine", "MACHINE", "LONGGREETING-1500-1500"},
+                {"110", AttemptOutcome::acknowledged, 5200ms, "answered and pressed 1", "HUMAN", "HUMAN-810-800"}};
+  const auto j = nlohmann::json::parse(render_json(o));
+  EXPECT_EQ(j["attempts"][0]["outcome"], "voicemail");
+  EXPECT_EQ(j["attempts"][0]["amd"], "MACHINE");
+  EXPECT_EQ(j["attempts"][0]["amd_cause"], "LONGGREETING-1500-1500");
+  EXPECT_EQ(j["attempts"][1]["amd"], "HUMAN");
+  const auto xml = render_xml(o);
+  EXPECT_NE(xml.find("<outcome>voicemail</outcome><seconds>2.6</seconds><message>answering machine</message>"
+                     "<amd>MACHINE</amd><amd_cause>LONGGREETING-1500-1500</amd_cause>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(render_text(o).find("(109 voicemail 2.6 s amd MACHINE LONGGREETING-1500-1500; 110 acknowledged 5.2 s amd "
+                                "HUMAN HUMAN-810-800)"),
+            std::string::npos)
+      << render_text(o);
+  for (auto& a : o.attempts) a.amd_status = a.amd_cause = "";
+  EXPECT_EQ(render_json(o).find("amd"), std::string::npos) << render_json(o);
+  EXPECT_EQ(render_xml(o).find("<amd"), std::string::npos) << render_xml(o);
+  EXPECT_EQ(render_text(o).find(" amd "), std::string::npos) << render_text(o);
+}
+
 }  // namespace
 }  // namespace eecall

@@ -91,7 +91,8 @@ void Call::hang_up(const Channel* channel, int cause) {
 awaitable<void> Call::run() {
   const bool up = plan_.tech == Tech::local ? co_await dial_local() : co_await dial_direct();
   if (!up) co_return;
-  schedule_keys();
+  // In AsyncAGI the keys come once a Read runs (110 presses after AMD and the prompt's start).
+  if (!text::iequals(plan_.application, "AGI")) schedule_keys();
   if (plan_.application.empty()) {  // the Context/Exten form: the channel now runs that extension
     app_->context = plan_.context;
     app_->exten = plan_.exten;
@@ -371,6 +372,7 @@ void Call::newexten(const Channel& channel, std::string_view app, std::string_vi
 }
 
 void Call::varset(const Channel& channel, std::string_view variable, std::string_view value) {
+  if (app_ && &channel == &*app_) variables_.insert_or_assign(std::string(variable), std::string(value));
   auto event = channel_event("VarSet", flag::dialplan, channel);
   event.add("Variable", std::string(variable));
   event.add("Value", std::string(value));

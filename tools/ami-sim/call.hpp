@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,13 +39,16 @@ class Call : public std::enable_shared_from_this<Call> {
   [[nodiscard]] std::vector<const Channel*> channels() const;
   /// The Hangup action on that channel (found by find()); `cause` 0: none given.
   void hang_up(const Channel* channel, int cause);
+  /// The AGI action: queues `command` for the channel in AsyncAGI (its AsyncAGIExec will carry
+  /// `command_id`); false when the call does not run AGI(agi:async) (yet, or any more).
+  bool queue_agi(std::string command, std::string command_id);
 
  private:
   using Clock = std::chrono::steady_clock;
 
   // What interrupted a wait.
   struct Wake {
-    enum class Kind { deadline, digit, hangup } kind = Kind::deadline;
+    enum class Kind { deadline, digit, hangup, agi } kind = Kind::deadline;
     char digit = 0;
   };
   // One moment of the phone's key presses: the DTMF events of that moment, and whether the
@@ -76,6 +80,12 @@ class Call : public std::enable_shared_from_this<Call> {
   // After the answer.
   awaitable<int> run_application();  // returns the cause of the app channel's Hangup
   awaitable<int> run_extension();
+  // AsyncAGI (tests/data/u*): AsyncAGIStart, each queued command's AsyncAGIExec, AsyncAGIEnd.
+  awaitable<void> async_agi();
+  awaitable<std::string> agi_command(const std::string& command);  // its AGI answer line
+  awaitable<std::string> agi_amd(std::string_view arguments);
+  awaitable<std::string> agi_exec(std::string_view application, const std::string& arguments);
+  void agi_event(std::string_view name, const std::string& command_id = {}, const std::string& result = {});
   awaitable<void> read();
   awaitable<void> playback();
   awaitable<int> read_digits(std::optional<std::chrono::milliseconds> sound, std::string& digits, int max,
@@ -119,6 +129,14 @@ class Call : public std::enable_shared_from_this<Call> {
   std::deque<KeyStep> keys_;
   std::optional<Clock::time_point> far_end_hangup_;  // Local/291-293: the ;2 side ends
   std::optional<HangupRequest> hangup_;
+  struct AgiCommand {
+    std::string command;
+    std::string command_id;
+  };
+  bool in_async_agi_ = false;
+  bool wake_on_agi_ = false;  // the AGI loop waits for a command: queue_agi() wakes it
+  std::deque<AgiCommand> agi_queue_;
+  std::map<std::string, std::string, std::less<>> variables_;  // the app channel's, for GET VARIABLE
   bool app_interrupted_ = false;  // the app channel was hung up under the application
 };
 

@@ -9,7 +9,7 @@ namespace eecall::sim {
 
 namespace {
 
-constexpr std::array<Extension, 15> from_internal{{
+constexpr std::array<Extension, 17> from_internal{{
     {"100", 3, "PJSIP/100", "", "Call to PJSIP/100 from ${CALLERID(all)}"},
     {"101", 3, "PJSIP/101", "", "Call to PJSIP/101 from ${CALLERID(all)}"},
     {"102", 2, "PJSIP/102", "", ""},
@@ -19,6 +19,8 @@ constexpr std::array<Extension, 15> from_internal{{
     {"106", 2, "PJSIP/106", "", ""},
     {"107", 2, "PJSIP/107", "", ""},
     {"108", 2, "PJSIP/108", "", ""},
+    {"109", 2, "PJSIP/109", "", ""},
+    {"110", 2, "PJSIP/110", "", ""},
     {"200", 2, "SIP/100", "", ""},
     {"201", 2, "SIP/101", "", ""},
     {"291", 3, "", "hello-world&vm-goodbye", ""},

@@ -10,13 +10,15 @@ namespace eecall::sim {
 namespace {
 
 // The lab's modules directory: modules.conf loads every one of them (autoload = no).
-constexpr std::array<std::string_view, 93> lab_modules = {
+// The kit with AMD (shared/asterisk/README.md) added app_amd, app_waitforsilence and res_agi.
+constexpr std::array<std::string_view, 96> lab_modules = {
     // clang-format off
-    "app_dial", "app_echo", "app_playback", "app_read", "app_senddtmf", "app_system", "app_verbose",
+    "app_amd", "app_dial", "app_echo", "app_playback", "app_read", "app_senddtmf", "app_system",
+    "app_verbose", "app_waitforsilence",
     "bridge_native_rtp", "bridge_simple", "bridge_softmix", "chan_pjsip", "chan_sip", "codec_alaw",
     "codec_gsm", "codec_resample", "codec_ulaw", "format_gsm", "format_pcm", "format_sln",
     "format_wav", "func_callerid", "func_channel", "func_curl", "func_global", "func_logic",
-    "func_strings", "pbx_config", "res_curl", "res_format_attr_celt", "res_format_attr_g729",
+    "func_strings", "pbx_config", "res_agi", "res_curl", "res_format_attr_celt", "res_format_attr_g729",
     "res_format_attr_h263", "res_format_attr_h264", "res_format_attr_ilbc", "res_format_attr_opus",
     "res_format_attr_silk", "res_format_attr_siren14", "res_format_attr_siren7",
     "res_format_attr_vp8", "res_http_media_cache", "res_musiconhold", "res_pjproject", "res_pjsip",

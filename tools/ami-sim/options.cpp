@@ -254,6 +254,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_option("--key-delay-ms", key_delay, "from the answer to a phone's first key (the lab's: 2000)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  long long amd_hangup = -1;
+  app.add_option("--amd-hangup-ms", amd_hangup, "the phone hangs up this long into AMD (AsyncAGI EXEC AMD), as u6")
+      ->check(CLI::Range(0LL, 3600000LL));
   app.add_option("--keys", key_specs, "PHONE=DIGITS: what PHONE presses once it answered, repeatable");
   app.add_option("--sound", sound_specs, "NAME=SECONDS: one more sound Playback and Read know, repeatable");
   app.add_option("--originate-outcome", outcome, "answered|busy|no-answer|congestion|failed|hangup|none")
@@ -319,6 +322,7 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   options.auth_delay = std::chrono::milliseconds(auth_delay);
   options.answer_delay = std::chrono::milliseconds(answer_delay);
   options.key_delay = std::chrono::milliseconds(key_delay);
+  if (amd_hangup >= 0) options.amd_hangup = std::chrono::milliseconds(amd_hangup);
   options.drip = std::chrono::milliseconds(drip);
   options.max_seconds = std::chrono::seconds(max_seconds);
   const auto colon = run_user.find(':');

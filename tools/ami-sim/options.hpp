@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -48,7 +49,9 @@ struct Options {
   /// From the answer to the first key a phone presses (105 and 106 press after 2 s).
   std::chrono::milliseconds key_delay{2000};
   /// Digits each phone presses after answering, by phone number ("105" -> "1").
-  std::map<std::string, std::string, std::less<>> keys{{"105", "1"}, {"106", "1"}};
+  std::map<std::string, std::string, std::less<>> keys{{"105", "1"}, {"106", "1"}, {"110", "1"}};
+  /// --amd-hangup-ms: the phone hangs up this long into AMD (u6); nullopt: never.
+  std::optional<std::chrono::milliseconds> amd_hangup;
   /// Relative prompt names Playback and Read know, with their durations.
   SoundCatalog sounds = lab_sounds();
   /// What phones without a lab behaviour do (PJSIP/SIP 100 and 101, SIP user@host).

@@ -36,6 +36,15 @@ Phone phone_for(Tech tech, std::string_view data, const Options& options) {
         phone.when = Phone::When::at_timeout;
       } else if (endpoint == "105" || endpoint == "106" || endpoint == "107") {
         phone.dtmf = endpoint == "106" ? DtmfMode::info : DtmfMode::rfc2833;
+      } else if (endpoint == "109") {  // answering machine: 7.1 s greeting, MACHINE 2.6 s in (u1)
+        phone.amd_status = "MACHINE";
+        phone.amd_cause = "LONGGREETING-1500-1500";
+        phone.amd_time = std::chrono::milliseconds(2600);
+        phone.greeting_left = std::chrono::milliseconds(4500);
+      } else if (endpoint == "110") {  // a person: "allô", then silence: HUMAN 1.7 s in (u2)
+        phone.amd_status = "HUMAN";
+        phone.amd_cause = "HUMAN-810-800";
+        phone.amd_time = std::chrono::milliseconds(1700);
       } else if (endpoint == "108") {
         phone.outcome = Outcome::busy;
         phone.reason = 0;  // main/dial.c loses the 486's cause: Reason 0, not 5 (h6a)

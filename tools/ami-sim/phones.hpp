@@ -2,6 +2,7 @@
 // for the phones without a behaviour of their own, what --originate-outcome says.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,12 @@ struct Phone {
   enum class When { after_answer_delay, at_once, at_timeout } when = When::after_answer_delay;
   std::string keys;        // what it presses after answering
   DtmfMode dtmf = DtmfMode::rfc2833;
+  /// What AMD says of it, and when (from the answer), as the u* recordings of the lab: 109 a
+  /// machine, 110 a person, every other phone (silent) NOTSURE when AMD's total time ran out.
+  std::string amd_status = "NOTSURE";
+  std::string amd_cause;  // empty: TOOLONG-<total time - 100>
+  std::chrono::milliseconds amd_time{0};  // 0: AMD's total time
+  std::chrono::milliseconds greeting_left{0};  // a machine: its greeting goes on this long after AMD
 };
 
 /// The phone behind `tech/data` (data is what follows "PJSIP/" or "SIP/"). PJSIP 102, 103

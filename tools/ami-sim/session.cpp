@@ -14,7 +14,7 @@ namespace {
 
 enum class Kind {
   login, logoff, challenge, ping, events, originate, message_send, hangup, list_commands, core_settings,
-  module_check, pjsip_show_endpoint, sip_show_peer, setvar, not_simulated
+  module_check, pjsip_show_endpoint, sip_show_peer, setvar, agi, not_simulated
 };
 
 struct ActionEntry {
@@ -27,7 +27,8 @@ struct ActionEntry {
 
 // The actions this simulator knows, with their registration authority and synopsis in the lab's
 // Asterisk 20, in ListCommands' order (case-insensitive by name).
-constexpr std::array<ActionEntry, 15> actions{{
+constexpr std::array<ActionEntry, 16> actions{{
+    {"AGI", flag::agi, Kind::agi, "Add an AGI command to execute by Async AGI.", "res_agi"},
     {"Challenge", 0, Kind::challenge, "Generate Challenge for MD5 Auth.", ""},
     {"Command", flag::command, Kind::not_simulated, "Execute Asterisk CLI Command.", ""},
     {"CoreSettings", flag::system | flag::reporting, Kind::core_settings, "Show PBX core settings (version etc).", ""},
@@ -272,6 +273,9 @@ awaitable<bool> Session::process(const ami::Message& request) {
       break;
     case Kind::hangup:
       hangup(request);
+      break;
+    case Kind::agi:
+      agi(request);
       break;
     case Kind::list_commands:
       list_commands(request);

@@ -225,4 +225,26 @@ void Session::hangup_matching(const ami::Message& request, std::string_view rege
   send(complete);
 }
 
+// AGI (write agi, res_agi's action_add_agi_cmd()): a command for a channel in AsyncAGI, by
+// name or Uniqueid (u1-u3, u6-u8).
+void Session::agi(const ami::Message& request) {
+  const auto name = request.get_or("Channel");
+  const auto command = request.get_or("Command");
+  if (name.empty() || command.empty()) {
+    send(reply(request, "Error", "Both, Channel and Command are *required*"));
+    return;
+  }
+  for (const auto& weak : world_.calls) {
+    const auto call = weak.lock();
+    if (!call || call->find(name) == nullptr) continue;
+    if (call->queue_agi(std::string(command), std::string(request.get_or("CommandID")))) {
+      send(reply(request, "Success", "Added AGI command to queue"));
+    } else {
+      send(reply(request, "Error", "Failed to add AGI command to queue"));
+    }
+    return;
+  }
+  send(reply(request, "Error", "Channel " + std::string(name) + " does not exist."));
+}
+
 }  // namespace eecall::sim

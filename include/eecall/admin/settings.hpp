@@ -15,6 +15,10 @@
 //   allow_to    EECALL_ALLOW_TO    regular expression `to` must match ([0-9]+)
 //   ack_timeout EECALL_ACK_TIMEOUT alert with ack: seconds Read waits for the key after each
 //                                  play of the prompt (1..30; default 5)
+//   amd         EECALL_AMD       yes | no (default no): alerts run answering-machine detection
+//                                  unless the request says amd=0|1
+//   amd_initial_silence, amd_greeting, amd_total_time  EECALL_AMD_*  AMD's limits in seconds
+//                                  (0.5..10, 0.5..10, 2..15; defaults 2.5, 1.5, 5)
 //   voice       EECALL_VOICE     espeak-ng voice of spoken alerts (default fr)
 //   audio_dir   EECALL_AUDIO_DIR   where spoken alerts' audio is cached (/var/lib/eecall/audio)
 //   audio_max_mb  EECALL_AUDIO_MAX_MB  bound on that cache's size in MiB (1..65536; default 64)

@@ -20,10 +20,21 @@ struct CallSettings {
   std::string caller_id_name;  // default display name; empty: CallerID is the bare `to`
 };
 
+/// Answering-machine detection (`amd`): the admin's default and AMD()'s arguments that matter
+/// for a home alert (docs/alerts.md "Tuning"); the others stay amd.conf's.
+struct AmdSettings {
+  bool enabled = false;                               // an alert without `amd=` runs AMD
+  std::chrono::milliseconds initial_silence{2500};    // silence before the greeting: a machine
+  std::chrono::milliseconds greeting{1500};           // a greeting longer than this: a machine
+  std::chrono::milliseconds after_greeting_silence{800};  // silence after it: a person
+  std::chrono::milliseconds total_time{5000};         // then NOTSURE
+};
+
 /// What an alert's Read/Playback needs besides the dialplan settings.
 struct AlertSettings {
   /// How long Read waits for the key after each time the prompt was played.
   std::chrono::milliseconds ack_timeout{5000};
+  AmdSettings amd;
 };
 
 /// The Read variable that receives the key pressed (VarSet events carry its name).
@@ -33,8 +44,8 @@ inline constexpr std::string_view default_alert_caller_name = "eeCallUs";
 
 /// The event classes a session asks for at Login (intersected with the user's `read=`):
 /// none; `call` (OriginateResponse, Hangup: a call's outcome); `call,dialplan` (also VarSet:
-/// what Read and Playback report).
-enum class LoginEvents { off, call, call_dialplan };
+/// what Read and Playback report); `call,agi` (AsyncAGI events: an alert with `amd`).
+enum class LoginEvents { off, call, call_dialplan, call_agi };
 
 Message make_login(std::string_view user, std::string_view secret, LoginEvents events,
                    std::string_view action_id);
@@ -53,6 +64,22 @@ Message make_originate(const Request& request, const CallSettings& settings,
 Message make_alert_originate(const Request& request, std::string_view phone, const CallSettings& settings,
                              const AlertSettings& alert, std::string_view action_id,
                              std::string_view channel_id);
+/// An alert to one phone with answering-machine detection: the answered channel runs
+/// `AGI(agi:async)` and waits for `AGI` actions (tests/data/u*). Asterisk refuses it to a user
+/// without the write class `system` (u4).
+Message make_agi_originate(const Request& request, std::string_view phone, const CallSettings& settings,
+                           std::string_view action_id, std::string_view channel_id);
+/// One AGI command (`EXEC AMD ...`, `GET VARIABLE X`, `HANGUP`) for the channel in AsyncAGI,
+/// named by its ChannelId; its end comes as AsyncAGIExec with `CommandId: command_id`.
+Message make_agi(std::string_view channel, std::string_view command, std::string_view command_id,
+                 std::string_view action_id);
+/// The AGI commands of an alert with `amd` (tests/data/u1-u3): `EXEC AMD` with the settings'
+/// limits; `EXEC Read` with the same arguments as the Originate's Read; `EXEC Playback` of the
+/// prompt `times` times; `EXEC WaitForSilence` (the end of a machine's greeting).
+std::string agi_amd_command(const AmdSettings& amd);
+std::string agi_read_command(const Request& request, const AlertSettings& alert);
+std::string agi_playback_command(const Request& request, int times);
+std::string agi_wait_for_silence_command(std::chrono::milliseconds silence, std::chrono::seconds timeout);
 /// `Body:` for one line, `Base64Body:` when the text has line breaks or edge blanks.
 Message make_message_send(const Request& request, std::string_view action_id);
 Message make_message_send(const Request& request, std::string_view to, std::string_view action_id);

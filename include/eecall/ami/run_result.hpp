@@ -27,6 +27,7 @@ enum class AttemptOutcome {
   sent,              // message delivered to Asterisk
   failed,            // message refused
   cancelled,         // a cancel request stopped it (eecall hung the call up)
+  voicemail,         // amd: answered by a machine (hung up at once, or the prompt left once)
 };
 std::string_view attempt_outcome_name(AttemptOutcome outcome) noexcept;
 /// The outcome of that name, or nullopt.
@@ -37,6 +38,10 @@ struct Attempt {
   AttemptOutcome outcome = AttemptOutcome::call_failed;
   std::chrono::milliseconds elapsed{0};
   std::string detail;  // e.g. Asterisk's text, or "pressed 2"
+  // With `amd` only (empty otherwise, and then absent from every answer): AMD's verdict
+  // (AMDSTATUS: HUMAN, MACHINE, NOTSURE, HANGUP) and its cause (AMDCAUSE, e.g. LONGGREETING-1500-1500).
+  std::string amd_status;
+  std::string amd_cause;
 };
 
 namespace ami {

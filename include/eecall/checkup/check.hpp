@@ -37,6 +37,7 @@ struct CheckUse {
   bool wait = false;                 // a call that waits for its outcome
   bool ack = false;                  // an alert waiting for a key: Read, else Playback
   std::optional<PromptKind> prompt;  // an alert's say or play
+  bool amd = false;                  // an alert with amd (asked, or the configuration's default)
   bool background = false;           // background=1: jobs_dir is needed
   bool notify = false;               // --check-notify: fetch notify_url's site
   bool strict = false;               // --strict, strict=1: a ? (could not be known) fails the check

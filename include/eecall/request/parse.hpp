@@ -41,7 +41,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 /// The parameter names of the old eeCall.php, plus the alias `call_from` of `from`, the call
 /// options `wait`, `ring` and `callerid`, and the alert parameters `say`, `play`, `ack`,
-/// `repeat`, `rounds` and `lang`. Anything else is ignored (the eeDomus box adds
+/// `repeat`, `rounds`, `lang`, `amd` and `voicemail`. Anything else is ignored (the eeDomus box adds
 /// `eedomus_controller_module_id`). Validation rules: docs/usage.md.
 /// What parse_request() requires: everything a request needs to run, or (a check: --check,
 /// check=1, which describes a use) only the PBX — the use's own parameters (from, to, msg, drv)

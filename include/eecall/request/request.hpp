@@ -24,6 +24,11 @@ inline constexpr std::uint16_t default_ami_port = 5038;
 /// recording the PBX already has (`play`).
 enum class PromptKind { say, play };
 
+/// What an alert does when answering-machine detection (`amd`) hears a machine: hang up at
+/// once (`skip`) or wait for the end of the greeting and play the prompt once (`leave`).
+enum class VoicemailAction { skip, leave };
+std::string_view voicemail_action_name(VoicemailAction action) noexcept;  // "skip" / "leave"
+
 struct Alert {
   PromptKind kind = PromptKind::say;
   std::string text;       // say: UTF-8 plain text, spoken as it is (no markup)
@@ -35,6 +40,9 @@ struct Alert {
   /// absolute path (without extension) of the synthesized file once the front end prepared it.
   std::string prompt;
   std::chrono::milliseconds prompt_duration{0};  // known for `say`; 0 when unknown
+  /// `amd`: run Asterisk's AMD before the prompt (AsyncAGI); unset: the admin's default.
+  std::optional<bool> amd;
+  VoicemailAction voicemail = VoicemailAction::skip;  // amd only: what a machine gets
 };
 
 /// A fully validated request. Every string is safe to put in an AMI header as it is,
