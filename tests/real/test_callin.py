@@ -72,14 +72,18 @@ class Callin(reallab.LabTest):
         with open(self.wrapper, "w") as f:
             f.write(f"#!/bin/sh\nEECALL_CONFIG={self.config} exec {self.eecall_binary} \"$@\" 2>>{root}/agi.log\n")
         os.chmod(self.wrapper, 0o755)
-        custom = self.lab.dir / "etc" / "asterisk" / "extensions_custom.conf"
-        text = custom.read_text()
-        text = re.sub(rf"(?m)^exten => {EXTEN},.*\n(^ same => .*\n)*", "", text)
-        custom.write_text(text + f"exten => {EXTEN},1,AGI({self.wrapper},callin=lab)\n same => n,Hangup()\n")
-        self.lab.cli("dialplan reload")
+        self.set_extension(f"exten => {EXTEN},1,AGI({self.wrapper},callin=lab)\n same => n,Hangup()\n")
         self.lab.wait_idle()
 
+    def set_extension(self, lines):
+        """The test's extension in the lab's extensions_custom.conf (replacing an earlier one)."""
+        custom = self.lab.dir / "etc" / "asterisk" / "extensions_custom.conf"
+        text = re.sub(rf"(?m)^exten => {EXTEN},.*\n(^ same => .*\n)*", "", custom.read_text())
+        custom.write_text(text + lines)
+        self.lab.cli("dialplan reload")
+
     def tearDown(self):
+        self.set_extension("")  # the other tests find the lab's dialplan as it was
         self.box.shutdown()
         self.box.server_close()
         self.tmp.cleanup()
