@@ -1,9 +1,11 @@
-// eecall: CGI program when a web server starts it, command-line tool otherwise.
+// eecall: CGI program when a web server starts it, AGI program when Asterisk runs it with
+// callin=NAME (an incoming call), command-line tool otherwise.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
+#include "eecall/edge/agi.hpp"
 #include "eecall/edge/cgi.hpp"
 #include "eecall/edge/cli.hpp"
 #include "eecall/action/log.hpp"
@@ -22,6 +24,7 @@ namespace {
 int run(int argc, char** argv) {
   const auto env = eecall::process_environment();
   if (eecall::is_cgi(env)) return eecall::run_cgi(env, std::cin, std::cout);
+  if (auto menu = eecall::agi_menu_name(argc, argv)) return eecall::run_agi(*menu, env);
   return eecall::run_cli(argc, argv, env, std::cout, std::cerr);
 }
 

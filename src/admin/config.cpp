@@ -137,6 +137,16 @@ Status take_key(Config& config, Profile& profile, bool general, const std::strin
 // request that happens to use it.
 Status read_section(Config& config, const ini::Section& section, const std::string& path) {
   const auto where = [&](int line) { return path + ":" + std::to_string(line); };
+  if (section.name.starts_with(callin_section_prefix)) {
+    const auto name = section.name.substr(callin_section_prefix.size());
+    if (!is_profile_name(name)) {
+      return config_failure(where(section.line) + ": [" + section.name +
+                            "] is not a usable call-in menu name (1-32 of A-Z a-z 0-9 _ -)");
+    }
+    auto& entries = config.callin_menus[name];
+    for (const auto& entry : section.entries) entries.push_back({entry.key, entry.value, where(entry.line)});
+    return std::nullopt;
+  }
   const bool general = section.name == "general";
   if (!general && !is_profile_name(section.name)) {
     return config_failure(where(section.line) + ": [" + section.name +
@@ -163,7 +173,8 @@ Status read_section(Config& config, const ini::Section& section, const std::stri
 
 // A file that holds a secret (a profile's or the token) must not be readable by everyone.
 Status check_secrets_private(const Config& config, mode_t mode) {
-  const bool holds_secrets = !config.token.empty() || !config.profiles.empty();
+  const bool holds_secrets =
+      !config.token.empty() || !config.profiles.empty() || !config.callin_menus.empty();
   if (!holds_secrets || (mode & S_IROTH) == 0) return std::nullopt;
   return config_failure("configuration " + config.path +
                         " holds secrets but every user may read it: chmod 0640 it and give it to "

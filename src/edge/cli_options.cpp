@@ -17,7 +17,9 @@ originates a call (ring FROM, then connect it to TO), sends a SIP text
 message (MSG to phone TO through DRV), or rings the phones of FROM in turn
 and says a text (SAY) or plays a recording (PLAY), optionally until someone
 confirms with a key (ACK); then it logs off and prints the outcome.
-The same program runs as a CGI script when a web server starts it.
+The same program runs as a CGI script when a web server starts it, and as
+the AGI program of an incoming call when Asterisk runs it with the one
+argument callin=NAME (AGI(eecall,callin=NAME): man eecall, docs/callin.md).
 )";
 
 // Short on purpose: the tests hold it to naming EXIT STATUS, the statuses and the variables;

@@ -67,13 +67,23 @@ void HttpRecorder::serve() {
         continue;
       }
     }
-    const std::string answer = "HTTP/1.1 " + std::to_string(status_) + " Whatever\r\nContent-Length: 2\r\n" +
-                               "Connection: close\r\n\r\nok";
+    std::string body;
+    {
+      const std::lock_guard lock(mutex_);
+      body = body_;
+    }
+    const std::string answer = "HTTP/1.1 " + std::to_string(status_) + " Whatever\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     if (::write(client, answer.data(), answer.size()) < 0) {
       // The client left: nothing to do.
     }
     ::close(client);
   }
+}
+
+void HttpRecorder::set_body(std::string body) {
+  const std::lock_guard lock(mutex_);
+  body_ = std::move(body);
 }
 
 }  // namespace eecall::test

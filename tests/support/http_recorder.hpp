@@ -25,6 +25,8 @@ class HttpRecorder {
   [[nodiscard]] std::string base_url() const;
   /// The request line of every request received, in order ("GET /set?value=1 HTTP/1.1").
   [[nodiscard]] std::vector<std::string> requests() const;
+  /// The body of every answer from now on (default "ok"): a read key's JSON.
+  void set_body(std::string body);
 
  private:
   void serve();
@@ -36,6 +38,7 @@ class HttpRecorder {
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
   std::vector<std::string> requests_;
+  std::string body_ = "ok";
   std::vector<int> stalled_;
   std::thread thread_;
 };

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "eecall/admin/config.hpp"
+#include "eecall/callin/callin_config.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace eecall {
@@ -118,6 +119,12 @@ TEST(ConfigDocs, EveryIniBlockOfTheDocsLoads) {
       }
       auto config = load_text(block.fragment ? completed(block.text) : block.text);
       EXPECT_TRUE(config.ok()) << block.where << ": " << config.failure().message << "\n" << block.text;
+      if (config.ok()) {  // a call-in menu's keys are checked when a call comes: check them here
+        for (const auto& [name, entries] : config.value().callin_menus) {
+          auto menu = callin::menu_from_config(config.value(), name);
+          EXPECT_TRUE(menu.ok()) << block.where << ": " << menu.failure().message;
+        }
+      }
       ++loaded;
     }
   }

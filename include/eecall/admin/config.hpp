@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "eecall/admin/environment.hpp"
 #include "eecall/admin/settings.hpp"
@@ -43,12 +44,24 @@ struct Profile {
   SettingValues settings;     // settings.hpp keys
 };
 
+/// One `key = value` of a section that another folder reads (a call-in menu: callin/).
+struct ConfigEntry {
+  std::string key;
+  std::string value;
+  std::string origin;  // "eecall.conf:12"
+};
+
+/// The prefix of a call-in menu's section: `[callin NAME]` (docs/callin.md); its keys are
+/// kept as written and checked by callin/callin_config.cpp.
+inline constexpr std::string_view callin_section_prefix = "callin ";
+
 struct Config {
   std::string path;  // empty: no configuration file
   bool allow_url_credentials = true;
   std::string token;  // empty: no token required
   SettingValues general;
   std::map<std::string, Profile, std::less<>> profiles;
+  std::map<std::string, std::vector<ConfigEntry>, std::less<>> callin_menus;  // by NAME
 
   [[nodiscard]] const Profile* profile(std::string_view name) const;
 };

@@ -17,8 +17,9 @@
 extern "C" {
 #endif
 
-/* Bumped on any change to the table below; eecall refuses a module with another version. */
-#define EECALL_NOTIFY_ABI_VERSION 1
+/* Bumped on any change to the table below; eecall refuses a module with another version.
+ * 2: get_body added (a call-in menu's read key speaks a value from the answer). */
+#define EECALL_NOTIFY_ABI_VERSION 2
 /* The one symbol the module exports: a function returning its table. */
 #define EECALL_NOTIFY_ENTRY_POINT "eecall_notify_module"
 
@@ -36,6 +37,11 @@ struct eecall_notify_api {
    * header as HTTP_PROXY). The body is read and dropped. The error text, always
    * NUL-terminated, never holds the URL's path or query. */
   int (*get)(const char* url, long timeout_ms, long* http_status, char* error, size_t error_size);
+
+  /* As get, but the body's first `body_size` bytes are kept in `body` (not NUL-terminated;
+   * *body_length says how many; a longer body is cut there, never an error). */
+  int (*get_body)(const char* url, long timeout_ms, long* http_status, char* body, size_t body_size,
+                  size_t* body_length, char* error, size_t error_size);
 };
 
 typedef const struct eecall_notify_api* (*eecall_notify_entry_point)(void);

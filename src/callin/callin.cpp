@@ -1,0 +1,72 @@
+#include "eecall/callin/callin.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "eecall/admin/config.hpp"
+#include "eecall/admin/settings.hpp"
+#include "eecall/callin/agi_channel.hpp"
+#include "eecall/callin/menu.hpp"
+#include "eecall/callin/speak.hpp"
+
+namespace eecall::callin {
+
+namespace {
+
+constexpr std::chrono::seconds setup_limit{30};  // before the menu's own call_limit is known
+
+struct Prepared {
+  Menu menu;
+  EffectiveSettings settings;
+};
+
+Result<Prepared> prepare(std::string_view name, const Environment& env) {
+  auto config = load_config_for(env, std::nullopt);
+  if (!config) return config.failure();
+  Prepared prepared;
+  if (auto failed = apply_settings(prepared.settings, environment_values(env))) return *failed;
+  if (auto failed = apply_settings(prepared.settings, config.value().general)) return *failed;
+  auto menu = menu_from_config(config.value(), name);
+  if (!menu) return menu.failure();
+  prepared.menu = std::move(menu).value();
+  return prepared;
+}
+
+// Hangs up a call eecall cannot serve, after reading the AGI block Asterisk sent.
+int refuse(AgiChannel& channel, const Failure& failure) {
+  (void)channel.read_environment();
+  (void)channel.command("HANGUP");
+  spdlog::error("call-in: {} ({})", failure.message, failure.subject);
+  return 1;
+}
+
+}  // namespace
+
+int serve_call(std::string_view name, const Environment& env, int in_fd, int out_fd) {
+  const auto start = std::chrono::steady_clock::now();
+  AgiChannel::watch_hangup();
+  auto prepared = prepare(name, env);
+  if (!prepared) {
+    AgiChannel channel(in_fd, out_fd, start + setup_limit);
+    return refuse(channel, prepared.failure());
+  }
+  const auto& menu = prepared.value().menu;
+  const auto& settings = prepared.value().settings;
+  AgiChannel channel(in_fd, out_fd, start + menu.call_limit);
+  auto agi = channel.read_environment();
+  if (!agi) {
+    spdlog::error("call-in: {}", agi.failure().message);
+    return 1;
+  }
+  const auto caller = agi.value().count("callerid") ? agi.value().at("callerid") : std::string();
+  const Lockout lockout(settings.flood.state_dir, menu.pin_tries, menu.lockout);
+  MenuServices services;
+  services.speak = speaker(settings.speech, menu.voice.empty() ? settings.voice : menu.voice);
+  services.fetch = module_fetcher(settings.notify.module);
+  services.lockout = &lockout;
+  const auto report = run_menu(channel, menu, caller, services);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  spdlog::info("{} in {} ms", describe(report), ms.count());
+  return 0;
+}
+
+}  // namespace eecall::callin
