@@ -22,7 +22,7 @@ cxx="$(command -v clang++-14 || command -v clang++)"
 flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DEECALL_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_CXX_FLAGS="$flags" >/dev/null
-read -r -a targets <<< "${FUZZ_TARGETS:-request_fuzz ami_parser_fuzz config_fuzz job_file_fuzz url_template_fuzz}"
+read -r -a targets <<< "${FUZZ_TARGETS:-request_fuzz ami_parser_fuzz config_fuzz job_file_fuzz url_template_fuzz agi_fuzz}"
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
 mkdir -p build-fuzz/artifacts
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -31,6 +31,7 @@ dictionary() {  # the -dict option of a target, if it has one
   case "$1" in
     ami_parser_fuzz) echo "-dict=fuzz/ami.dict" ;;
     config_fuzz) echo "-dict=fuzz/config.dict" ;;
+    agi_fuzz) echo "-dict=fuzz/agi.dict" ;;
   esac
 }
 
