@@ -157,6 +157,23 @@ TEST(Amd, WaitedCallAnsweredByAMachineIsNoAnswerAndToIsNeverRung) {
   EXPECT_EQ(headers(received, "Command").back(), "HANGUP");
 }
 
+TEST(Amd, WaitedCallAnsweredByAPersonIsPutThroughToTo) {
+  Simulator sim({"--answer-delay-ms", "50"});
+  const auto r = cgi(sim, "&from=110&to=100&wait=20&amd=1");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.answer["result"], 1) << r.body;
+  const auto message = r.answer["message"].get<std::string>();
+  EXPECT_NE(message.find("AMD: HUMAN"), std::string::npos) << message;
+  EXPECT_NE(message.find("connected to 100"), std::string::npos) << message;
+  const auto received = sim.received();
+  EXPECT_EQ(headers(received, "Action"),
+            (std::vector<std::string>{"Challenge", "Login", "Originate", "AGI", "AGI", "AGI", "Redirect", "Logoff"}));
+  EXPECT_EQ(headers(received, "Context"), std::vector<std::string>{"from-internal"});
+  EXPECT_EQ(headers(received, "Exten"), std::vector<std::string>{"100"});
+  EXPECT_EQ(headers(received, "Channel").back(), headers(received, "ChannelId").at(0)) << "redirected by ChannelId";
+  EXPECT_EQ(headers(received, "Command").back(), "GET VARIABLE AMDCAUSE") << "no HANGUP: the call goes on";
+}
+
 TEST(Amd, APlainCallWithAmdIsRefusedBeforeAnyAction) {
   Simulator sim({"--answer-delay-ms", "50"});
   const auto r = cgi(sim, "&from=109&to=100&amd=1");
