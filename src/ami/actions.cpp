@@ -215,6 +215,16 @@ Message make_hangup(std::string_view channel, std::string_view action_id) {
   return {{"Action", "Hangup"}, {"Channel", std::string(channel)}, {"ActionID", std::string(action_id)}};
 }
 
+Message make_redirect(std::string_view channel, std::string_view context, std::string_view exten,
+                      std::string_view action_id) {
+  return {{"Action", "Redirect"},
+          {"Channel", std::string(channel)},
+          {"Context", std::string(context)},
+          {"Exten", std::string(exten)},
+          {"Priority", "1"},
+          {"ActionID", std::string(action_id)}};
+}
+
 Message make_logoff(std::string_view action_id) {
   return {{"Action", "Logoff"}, {"ActionID", std::string(action_id)}};
 }

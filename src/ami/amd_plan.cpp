@@ -1,8 +1,9 @@
 // An alert's answered call with answering-machine detection (issue 21), driven over AsyncAGI:
 // EXEC AMD, read AMDSTATUS/AMDCAUSE, then by the verdict: a machine is left (hang up, or the
 // prompt once after its greeting), a person (or NOTSURE) hears the prompt as without amd (Read
-// for the key, or Playback), then HANGUP. A channel in AsyncAGI stays up until told (u8): every
-// way out of this file ends the call.
+// for the key, or Playback), then HANGUP. A waited call's person is instead sent to `to` (AMI
+// Redirect, u10) and stays up. A channel in AsyncAGI stays up until told (u8): every other way
+// out of this file ends the call.
 #include <spdlog/spdlog.h>
 
 #include "eecall/ami/async_agi.hpp"
@@ -15,6 +16,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 bool uses_amd(const Request& request, const ClientSettings& settings) {
+  // A call: only when asked (amd=1 with wait); the admin's `amd` default is the alerts'.
+  if (request.action == ActionKind::call) return request.wait.count() > 0 && request.alert.amd.value_or(false);
   return request.action == ActionKind::alert && request.alert.amd.value_or(settings.alert.amd.enabled);
 }
 
@@ -36,7 +39,7 @@ class AmdCall {
 
   AmdOutcome run() {
     if (started() && detect()) act_on_verdict();
-    end_call();
+    if (!connected_) end_call();
     return out_;
   }
 
@@ -78,6 +81,8 @@ class AmdCall {
       hung_up("hung up during answering-machine detection" + verdict);
     } else if (out_.amd_status == "MACHINE") {
       voicemail(verdict);
+    } else if (request_.action == ActionKind::call) {
+      connect(verdict);  // a waited call: the person is connected to `to`, as without amd
     } else {
       prompt(verdict);  // HUMAN, NOTSURE (or a status this version does not know): a person may listen
     }
@@ -86,6 +91,7 @@ class AmdCall {
   // A machine: not reached. skip: hang up now; leave: the prompt once after its greeting.
   void voicemail(const std::string& verdict) {
     out_.outcome = AttemptOutcome::voicemail;
+    // not reached: an alert moves on; a waited call answers no_answer, step amd, and says why.
     out_.error = ErrorCode::no_answer;
     out_.detail = "answering machine" + verdict;
     if (request_.alert.voicemail == VoicemailAction::skip) {
@@ -101,6 +107,28 @@ class AmdCall {
     if (!played) return (void)stop(played.failure());
     out_.detail += played.value() ? "; the prompt was left once after its greeting"
                                   : "; it hung up while the prompt was being left";
+  }
+
+  // A waited call's person (or not sure): to `to` in the dialplan context a call without amd
+  // starts in. AGI's Goto would not do: the Originate's application channel hangs up when its
+  // AGI ends (tests/data/README.md, u10); the Redirect ends the AGI and the call goes on.
+  void connect(const std::string& verdict) {
+    auto moved = session_.request(
+        make_redirect(channel_id_, settings_.call.context, request_.to, session_.next_id("redirect")), "connect");
+    if (!moved) {
+      auto failure = moved.failure();
+      if (failure.code == ErrorCode::permission_denied) {
+        failure.message = "Asterisk refused the Redirect to " + request_.to +
+                          " (Permission denied): a waited call with amd needs an AMI user with write = call; "
+                          "eecall hung the call up";
+      }
+      failure.subject = "amd";
+      return (void)stop(std::move(failure));
+    }
+    connected_ = true;
+    out_.outcome = AttemptOutcome::answered;
+    out_.error = ErrorCode::none;
+    out_.detail = "answered" + verdict + "; connected to " + request_.to;
   }
 
   // A person (or not sure): the prompt as without amd; with ack, Read and the key.
@@ -267,6 +295,7 @@ class AmdCall {
   const std::string& channel_id_;
   Clock::time_point deadline_;
   int commands_ = 0;
+  bool connected_ = false;  // a waited call went on to `to`: it is no longer eecall's to end
   AmdOutcome out_;
 };
 

@@ -1,6 +1,7 @@
 // A call: Originate `from`, connected to `to` in the dialplan; with `wait`, the call's outcome.
 #include <charconv>
 
+#include "eecall/ami/async_agi.hpp"
 #include "eecall/ami/call_watch.hpp"
 #include "plans.hpp"
 
@@ -70,6 +71,22 @@ Failure wait_failed(Session& session, const Request& request, const std::string&
   return failure;
 }
 
+// amd: the answered call runs AMD in AsyncAGI; a machine is hung up (`voicemail`), a person is
+// connected to `to`. AMD's time comes on top of `wait`, as the answer did not wait for it.
+void judge_with_amd(Session& session, const Request& request, const ClientSettings& settings, CallWatch& watch,
+                    AgiWatch& agi, const std::string& channel_id, RunResult& outcome) {
+  const auto deadline = Clock::now() + settings.alert.amd.total_time + std::chrono::seconds(10);
+  auto amd = run_amd_call(session, request, settings, watch, agi, request.from, channel_id, deadline);
+  if (amd.fatal) {
+    set_failure(outcome, *amd.fatal);
+    return;
+  }
+  outcome.error = amd.error;
+  outcome.message = amd.detail;
+  if (amd.outcome == AttemptOutcome::voicemail) outcome.message += "; " + request.to + " was never rung";
+  if (!outcome.ok()) outcome.subject = "amd";
+}
+
 }  // namespace
 
 RunResult run_call(Session& session, const Request& request, const ClientSettings& settings) {
@@ -78,7 +95,11 @@ RunResult run_call(Session& session, const Request& request, const ClientSetting
   outcome.action_id = session.next_id("action");
   // The ChannelId lets the events of this call (busy shows only there) be told from others'.
   const auto channel_id = waiting ? session.next_id("channel") : std::string();
-  auto reply = session.request(make_originate(request, settings.call, outcome.action_id, channel_id), "action");
+  const bool amd = uses_amd(request, settings);
+  auto reply = session.request(
+      amd ? make_agi_originate(request, request.from, settings.call, outcome.action_id, channel_id)
+          : make_originate(request, settings.call, outcome.action_id, channel_id),
+      "action");
   if (!reply) {
     set_failure(outcome, reply.failure());
     return outcome;
@@ -88,10 +109,12 @@ RunResult run_call(Session& session, const Request& request, const ClientSetting
   report(settings, Progress::Step::ringing, request.from, channel_id);
 
   CallWatch watch(outcome.action_id, channel_id);
+  AgiWatch agi(amd ? channel_id : std::string());  // amd: AsyncAGIStart may come before the response
   const auto deadline = std::min(Clock::now() + request.wait, session.total_deadline());
   auto event = session.await(
       [&](const Message& m) {
         watch.feed(m);
+        agi.feed(m);
         return watch.responded();
       },
       "wait", deadline);
@@ -109,6 +132,7 @@ RunResult run_call(Session& session, const Request& request, const ClientSetting
   outcome.error = unanswered_call_outcome(reason, watch.busy_seen());
   outcome.message = describe_call_outcome(outcome.error, reason);
   if (!outcome.ok()) outcome.subject = "wait";
+  if (amd && watch.answered()) judge_with_amd(session, request, settings, watch, agi, channel_id, outcome);
   return outcome;
 }
 

@@ -14,7 +14,9 @@ namespace {
 LoginEvents events_for(const Request& request, const ClientSettings& settings) {
   switch (request.action) {
     case ActionKind::alert: return uses_amd(request, settings) ? LoginEvents::call_agi : LoginEvents::call_dialplan;
-    case ActionKind::call: return request.wait.count() > 0 ? LoginEvents::call : LoginEvents::off;
+    case ActionKind::call:
+      if (request.wait.count() == 0) return LoginEvents::off;
+      return uses_amd(request, settings) ? LoginEvents::call_agi : LoginEvents::call;
     case ActionKind::message: break;
   }
   return LoginEvents::off;
@@ -38,8 +40,12 @@ RunResult Client::run(const Request& request) {
   const auto start = Clock::now();
   // Waiting for a call's outcome (or an alert) comes on top of the AMI exchange's own deadline.
   const bool waiting = request.action != ActionKind::message && request.wait.count() > 0;
+  // A waited call with amd: AMD listens after the answer, so its time comes on top too.
+  const auto amd_time = request.action == ActionKind::call && uses_amd(request, settings_)
+                            ? settings_.alert.amd.total_time + std::chrono::seconds(10)
+                            : std::chrono::milliseconds(0);
   const auto total_deadline =
-      start + settings_.total_timeout + (waiting ? request.wait : std::chrono::seconds(0));
+      start + settings_.total_timeout + (waiting ? request.wait : std::chrono::seconds(0)) + amd_time;
   RunResult outcome;
   try {
     Session session(settings_, total_deadline, ids_);

@@ -20,6 +20,7 @@ CheckUse use_of(const Params& params, const Request& r) {
     case ActionKind::call:
       use.target = r.to;
       use.wait = r.wait.count() > 0;
+      use.amd = use.wait && r.alert.amd.value_or(false);  // a waited call with amd=1
       break;
     case ActionKind::message: break;
     case ActionKind::alert:

@@ -188,19 +188,28 @@ struct Need {
   std::string_view classes;  // the write class that grants it, as manager.conf spells it
 };
 
+// amd: Asterisk refuses an Originate into AGI without the class system (u4), which no action
+// of its own shows; ModuleCheck is granted by system alone, so ListCommands lists it exactly
+// when the user has it. The AGI action needs agi; a waited call's Redirect to `to`, call.
 std::vector<Need> needed_actions(const CheckUse& use) {
+  std::vector<Need> needs;
   switch (use.action) {
     case ActionKind::call:
-      return {{"Originate", "originate"}};
+      needs = {{"Originate", "originate"}};
+      if (use.amd) needs.push_back({"Redirect", "call"});
+      break;
     case ActionKind::message:
       return {{"MessageSend", "message"}};
     case ActionKind::alert:
-      return {{"Originate", "originate"}, {"Hangup", "call"}};
+      needs = {{"Originate", "originate"}, {"Hangup", "call"}};
+      break;
   }
-  return {};
+  if (use.amd) needs.insert(needs.end(), {{"ModuleCheck", "system"}, {"AGI", "agi"}});
+  return needs;
 }
 
 std::string_view write_line(const CheckUse& use) {
+  if (use.amd) return "write = originate,call,system,agi";
   switch (use.action) {
     case ActionKind::call:
       return "write = originate";
@@ -295,6 +304,15 @@ CheckItem judge_events(const PbxTarget& pbx, const std::optional<ami::EventProbe
               read_fix, true, ErrorCode::permission_denied);
 }
 
+// The AsyncAGI events (class agi) come only from a channel in AGI: no harmless probe makes one.
+CheckItem judge_agi_events(const PbxTarget& pbx) {
+  return item("events agi", CheckStatus::unknown,
+              "not probed: only a call running AGI sends AsyncAGIStart/Exec (class agi)",
+              "amd needs read = call,agi: asterisk -rx 'manager show user " + pbx.user +
+                  "' shows the user's read classes",
+              false);  // informative: it cannot be known without placing a call
+}
+
 // --- Asterisk's version ---
 
 CheckItem judge_version(const PbxTarget& pbx, const std::optional<Answer>& settings, const std::string& banner) {
@@ -324,8 +342,8 @@ std::string module_purpose(std::string_view module) {
   if (module == "app_read") return "alerts with ack (Read)";
   if (module == "app_playback") return "alerts without ack (Playback)";
   if (module == "format_wav") return "spoken alerts (eecall's audio is WAV)";
-  if (module == "res_agi") return "alerts with amd (AsyncAGI)";
-  if (module == "app_amd") return "alerts with amd (answering-machine detection)";
+  if (module == "res_agi") return "alerts and waited calls with amd (AsyncAGI)";
+  if (module == "app_amd") return "alerts and waited calls with amd (answering-machine detection)";
   return "this use";
 }
 
@@ -569,13 +587,15 @@ ami::ProbeQuestions questions_for(const CheckUse& use, const ami::CallSettings& 
   ami::ProbeQuestions q;
   switch (use.action) {
     case ActionKind::call:
-      q.events = use.wait ? ami::LoginEvents::call : ami::LoginEvents::off;
+      q.events = use.wait ? (use.amd ? ami::LoginEvents::call_agi : ami::LoginEvents::call) : ami::LoginEvents::off;
       q.call_events = use.wait;
+      if (use.amd) q.modules.insert(q.modules.end(), {"res_agi", "app_amd"});
       break;
     case ActionKind::alert:
-      q.events = ami::LoginEvents::call_dialplan;
+      // amd runs over AsyncAGI: its variables come with GET VARIABLE, not VarSet (read dialplan).
+      q.events = use.amd ? ami::LoginEvents::call_agi : ami::LoginEvents::call_dialplan;
       q.call_events = true;
-      q.dialplan_events = true;
+      q.dialplan_events = !use.amd;
       q.modules.emplace_back(use.ack ? "app_read" : "app_playback");
       if (use.prompt == PromptKind::say) q.modules.emplace_back("format_wav");
       if (use.amd) q.modules.insert(q.modules.end(), {"res_agi", "app_amd"});
@@ -622,6 +642,7 @@ std::vector<CheckItem> judge_pbx(const CheckUse& use, const PbxTarget& pbx, cons
   if (facts.dialplan_events) {
     out.push_back(judge_events(pbx, facts.dialplan_events, "dialplan", "VarSet", needs, "Setvar, write = call"));
   }
+  if (use.amd) out.push_back(judge_agi_events(pbx));
   out.push_back(judge_version(pbx, facts.core_settings, facts.banner));
   for (const auto& [module, answer] : facts.modules) out.push_back(judge_module(module, answer));
   for (const auto& [target, answer] : facts.extensions) {

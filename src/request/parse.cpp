@@ -345,8 +345,11 @@ Status check_options_apply(const Values& v, ActionKind kind) {
   if (kind == ActionKind::message) {
     if (auto bad = refuse({"wait", "ring", "callerid"}, "applies to calls only, not to a message")) return bad;
   }
+  if (kind == ActionKind::call) {  // amd applies to a waited call too (parse_call)
+    return refuse({"ack", "repeat", "rounds", "lang", "voicemail"}, "applies to alerts (say or play) only");
+  }
   if (kind != ActionKind::alert) {
-    return refuse({"ack", "repeat", "rounds", "lang", "amd", "voicemail"}, "applies to alerts (say or play) only");
+    return refuse({"ack", "repeat", "rounds", "lang", "amd", "voicemail"}, "applies to alerts and waited calls only");
   }
   if (v.has("play")) return refuse({"lang"}, "applies to say only");
   return std::nullopt;
@@ -394,6 +397,21 @@ Status parse_call_options(const Values& v, Request& request, int min_wait, int m
   return std::nullopt;
 }
 
+// amd=1 on a call: only a waited one. A call not waited for is answered as soon as it is
+// queued, before anyone could tell a voicemail from a person: there would be nothing to report.
+Status parse_call_amd(const Values& v, Request& request) {
+  auto amd = v.get("amd");
+  if (!amd) return std::nullopt;
+  auto checked = check_switch("amd", *amd);
+  if (!checked) return checked.failure();
+  if (checked.value() && request.wait.count() == 0) {
+    return invalid("amd", "amd on a call needs wait=SECONDS: without it eecall answers as soon as the call is "
+                          "queued, so there is no outcome to tell a voicemail from a person");
+  }
+  request.alert.amd = checked.value();
+  return std::nullopt;
+}
+
 // A call: ring `from` (one phone), then connect it to `to` in the dialplan.
 Status parse_call(const Values& v, Request& request) {
   if (v.has("from")) {
@@ -410,7 +428,8 @@ Status parse_call(const Values& v, Request& request) {
     request.to = *v.get("to");
     if (auto bad = check_dial_token("to", request.to)) return bad;
   }
-  return parse_call_options(v, request, 0, max_wait_seconds);
+  if (auto bad = parse_call_options(v, request, 0, max_wait_seconds)) return bad;
+  return parse_call_amd(v, request);
 }
 
 // A message: `msg` from `from` (a name) to each phone of `to`.

@@ -137,6 +137,52 @@ TEST(Amd, HangUpDuringDetectionIsAHangup) {
             (std::vector<std::string>{amd_command, "GET VARIABLE AMDSTATUS", amd_command, "GET VARIABLE AMDSTATUS"}));
 }
 
+// A waited call with amd (docs/wait.md): a machine is hung up and `to` never reached; the
+// simulator's default eedomus user has agi.
+TEST(Amd, WaitedCallAnsweredByAMachineIsNoAnswerAndToIsNeverRung) {
+  Simulator sim({"--answer-delay-ms", "50"});
+  const auto r = cgi(sim, "&from=109&to=100&wait=20&amd=1");
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(r.answer["error"], "no_answer") << r.body;
+  EXPECT_EQ(r.answer["step"], "amd") << r.body;
+  const auto message = r.answer["message"].get<std::string>();
+  EXPECT_NE(message.find("AMD: MACHINE"), std::string::npos) << message;
+  EXPECT_NE(message.find("100 was never rung"), std::string::npos) << message;
+  const auto received = sim.received();
+  EXPECT_EQ(headers(received, "Action"),
+            (std::vector<std::string>{"Challenge", "Login", "Originate", "AGI", "AGI", "AGI", "AGI", "Logoff"}));
+  EXPECT_EQ(headers(received, "Application"), std::vector<std::string>{"AGI"});
+  EXPECT_EQ(headers(received, "Events"), std::vector<std::string>{"call,agi"});
+  EXPECT_EQ(headers(received, "Exten"), std::vector<std::string>{}) << "to is never named to Asterisk";
+  EXPECT_EQ(headers(received, "Command").back(), "HANGUP");
+}
+
+TEST(Amd, WaitedCallAnsweredByAPersonIsPutThroughToTo) {
+  Simulator sim({"--answer-delay-ms", "50"});
+  const auto r = cgi(sim, "&from=110&to=100&wait=20&amd=1");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.answer["result"], 1) << r.body;
+  const auto message = r.answer["message"].get<std::string>();
+  EXPECT_NE(message.find("AMD: HUMAN"), std::string::npos) << message;
+  EXPECT_NE(message.find("connected to 100"), std::string::npos) << message;
+  const auto received = sim.received();
+  EXPECT_EQ(headers(received, "Action"),
+            (std::vector<std::string>{"Challenge", "Login", "Originate", "AGI", "AGI", "AGI", "Redirect", "Logoff"}));
+  EXPECT_EQ(headers(received, "Context"), std::vector<std::string>{"from-internal"});
+  EXPECT_EQ(headers(received, "Exten"), std::vector<std::string>{"100"});
+  EXPECT_EQ(headers(received, "Channel").back(), headers(received, "ChannelId").at(0)) << "redirected by ChannelId";
+  EXPECT_EQ(headers(received, "Command").back(), "GET VARIABLE AMDCAUSE") << "no HANGUP: the call goes on";
+}
+
+TEST(Amd, APlainCallWithAmdIsRefusedBeforeAnyAction) {
+  Simulator sim({"--answer-delay-ms", "50"});
+  const auto r = cgi(sim, "&from=109&to=100&amd=1");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.answer["error"], "invalid_parameter");
+  EXPECT_EQ(r.answer["parameter"], "amd");
+  EXPECT_EQ(sim.received(), "");
+}
+
 TEST(Amd, AUserWithoutSystemIsRefusedBeforeAnyCall) {
   Simulator sim(sim_args());
   const auto r = cgi(sim, "&from=109,110&play=hello-world&amd=1", "user=alertonly&secret=al3rt");

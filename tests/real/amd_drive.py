@@ -60,6 +60,8 @@ def main():
     p.add_argument("--by-uniqueid", action="store_true", help="AGI Channel: our ChannelId")
     p.add_argument("--hangup-action-after", type=float, default=None,
                    help="send AMI Hangup this many seconds after the first AGI command")
+    p.add_argument("--redirect", default=None, metavar="CONTEXT,EXTEN",
+                   help="after the commands, AMI Redirect of the call (by its ChannelId) to CONTEXT,EXTEN,1")
     a = p.parse_args()
     ami = Ami(a.port)
     ami.send(Action="Login", Username=a.user, Secret=a.secret, Events=a.events, ActionID="amd-1")
@@ -93,6 +95,10 @@ def main():
         except TimeoutError as e:
             print("timeout", e)
             break
+    if a.redirect:
+        context, exten = a.redirect.split(",")
+        ami.send(Action="Redirect", Channel=chan_id, Context=context, Exten=exten, Priority="1", ActionID="amd-r")
+        print(ami.until(lambda m: m.get("actionid") == "amd-r", 5))
     try:
         print(ami.until(lambda m: m.get("event") == "Hangup" and m.get("uniqueid") == chan_id, 40))
     except TimeoutError:

@@ -57,6 +57,38 @@ class Amd(reallab.LabTest):
         self.assertIn("write = system and agi", answer.get("message"))
         self.assertNothingReached(phone)
 
+    def waited_call(self, phone):
+        return self.eecall({"format": "json", "from": phone, "to": "100", "wait": "20", "amd": "1"})
+
+    def test_waited_call_answered_by_a_machine_is_voicemail_and_to_never_rings(self):
+        log = self.lab.asterisk_log()
+        to = self.lab.phone(100)
+        answer = self.waited_call("109")
+        self.assertFailed(answer, "no_answer")
+        self.assertEqual(answer.get("step"), "amd")
+        self.assertIn("MACHINE", answer.get("message"))
+        log.wait_for(r"ANSWERING MACHINE", timeout=2)
+        self.lab.wait_idle()
+        self.assertNotIn("Called PJSIP/100", log.text())
+        self.assertNothingReached(to)
+
+    def test_waited_call_answered_by_a_person_is_connected_to_to(self):
+        log = self.lab.asterisk_log()
+        answer = self.waited_call("110")
+        self.assertSucceeded(answer)
+        self.assertIn("HUMAN", answer.get("message"))
+        self.assertIn("connected to 100", answer.get("message"))
+        log.wait_for(r"HUMAN: silenceDuration", timeout=2)
+        log.wait_for(r"PJSIP/100-\w+ answered Local/110@", timeout=5)
+        self.lab.cli("channel request hangup all")  # the bridge 110-100 would last until a BYE
+        self.lab.wait_idle()
+
+    def test_plain_call_with_amd_is_refused(self):
+        to = self.lab.phone(100)
+        answer = self.eecall({"format": "json", "from": "109", "to": "100", "amd": "1"})
+        self.assertFailed(answer, "invalid_parameter", status=400)
+        self.assertNothingReached(to)
+
 
 if __name__ == "__main__":
     reallab.main()

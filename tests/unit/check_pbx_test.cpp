@@ -226,6 +226,48 @@ TEST(CheckRights, EachUseNeedsItsActions) {
   EXPECT_TRUE(contains(alert.fix, "write = originate,call")) << alert.fix;
 }
 
+// issue 21: amd needs system (an Originate into AGI, u4: shown by ModuleCheck, granted by system
+// alone) and agi (the AGI action); a waited call also call (its Redirect to `to`).
+TEST(CheckRights, AmdNeedsSystemAndAgi) {
+  auto alert = alert_use();
+  alert.amd = true;
+  const auto& alertonly = find(judge_pbx(alert, lab_pbx("alertonly"), logged_in({"Originate", "Hangup"})), "rights");
+  EXPECT_EQ(alertonly.status, CheckStatus::failed);
+  EXPECT_TRUE(contains(alertonly.found, "lacks system,agi")) << alertonly.found;
+  EXPECT_TRUE(contains(alertonly.fix, "write = originate,call,system,agi")) << alertonly.fix;
+  const auto all = logged_in({"Originate", "Hangup", "Redirect", "ModuleCheck", "AGI"});
+  EXPECT_EQ(find(judge_pbx(alert, lab_pbx(), all), "rights").status, CheckStatus::ok);
+
+  auto call = call_use("109", "100", true);
+  call.amd = true;
+  const auto& no_redirect = find(judge_pbx(call, lab_pbx(), logged_in({"Originate", "ModuleCheck", "AGI"})), "rights");
+  EXPECT_EQ(no_redirect.status, CheckStatus::failed);
+  EXPECT_TRUE(contains(no_redirect.found, "Redirect")) << no_redirect.found;
+  EXPECT_EQ(find(judge_pbx(call, lab_pbx(), all), "rights").status, CheckStatus::ok);
+  // Without amd a waited call still needs only originate.
+  EXPECT_EQ(find(judge_pbx(call_use("109", "100", true), lab_pbx(), logged_in({"Originate"})), "rights").status,
+            CheckStatus::ok);
+}
+
+TEST(CheckEvents, AmdAsksAgiEventsNotDialplanAndSaysAgiIsNotProbed) {
+  const ami::CallSettings settings;
+  auto alert = alert_use();
+  alert.amd = true;
+  const auto q = questions_for(alert, settings);
+  EXPECT_EQ(q.events, ami::LoginEvents::call_agi);
+  EXPECT_TRUE(q.call_events);
+  EXPECT_FALSE(q.dialplan_events) << "amd reads its variables with GET VARIABLE, not VarSet";
+  auto call = call_use("109", "100", true);
+  call.amd = true;
+  const auto c = questions_for(call, settings);
+  EXPECT_EQ(c.events, ami::LoginEvents::call_agi);
+  EXPECT_EQ(c.modules, (std::vector<std::string>{"res_agi", "app_amd"}));
+  const auto& agi = find(judge_pbx(call, lab_pbx(), logged_in()), "events agi");
+  EXPECT_EQ(agi.status, CheckStatus::unknown);
+  EXPECT_FALSE(agi.needed);
+  EXPECT_TRUE(contains(agi.fix, "read = call,agi")) << agi.fix;
+}
+
 TEST(CheckRights, ReadonlyUserIsToldTheMissingWriteClass) {
   const auto items = judge_pbx(call_use(), lab_pbx("readonly"), logged_in({}));
   const auto& rights = find(items, "rights");

@@ -1,5 +1,5 @@
-// parse_request() for answering-machine detection (issue 21): amd=0|1 and voicemail=skip|leave,
-// alerts only.
+// parse_request() for answering-machine detection (issue 21): amd=0|1 for alerts and waited
+// calls, voicemail=skip|leave for alerts only.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -69,19 +69,41 @@ TEST(AmdRequest, VoicemailWithAmdOffIsRefused) {
   EXPECT_EQ(failure.message, "voicemail says what a machine gets: it needs amd=1");
 }
 
-TEST(AmdRequest, RefusedForAMessageAndACall) {
+Params call_params() {
+  return {{"ip", "127.0.0.1"}, {"user", "u"}, {"secret", "s"}, {"from", "109"}, {"to", "100"}, {"wait", "20"}};
+}
+
+TEST(AmdRequest, RefusedForAMessage) {
   const Params message = {{"ip", "127.0.0.1"}, {"user", "u"}, {"secret", "s"},
                           {"to", "100"},       {"drv", "pjsip"}, {"msg", "hello"}};
-  const Params call = {{"ip", "127.0.0.1"}, {"user", "u"}, {"secret", "s"},
-                       {"from", "100"},     {"to", "291"}, {"wait", "20"}};
-  for (const auto& base : {message, call}) {
-    for (const char* name : {"amd", "voicemail"}) {
-      const auto failure = refused(with(base, name, name == std::string("amd") ? "1" : "skip"));
-      EXPECT_EQ(failure.code, ErrorCode::invalid_parameter);
-      EXPECT_EQ(failure.subject, name);
-      EXPECT_EQ(failure.message, std::string(name) + " applies to alerts (say or play) only");
-    }
+  for (const char* name : {"amd", "voicemail"}) {
+    const auto failure = refused(with(message, name, name == std::string("amd") ? "1" : "skip"));
+    EXPECT_EQ(failure.code, ErrorCode::invalid_parameter);
+    EXPECT_EQ(failure.subject, name);
+    EXPECT_EQ(failure.message, std::string(name) + " applies to alerts and waited calls only");
   }
+}
+
+TEST(AmdRequest, AWaitedCallTakesAmdButNotVoicemail) {
+  auto on = parse_request(with(call_params(), "amd", "1"));
+  ASSERT_TRUE(on.ok()) << on.failure().message;
+  EXPECT_EQ(on.value().action, ActionKind::call);
+  EXPECT_EQ(on.value().alert.amd, true);
+  const auto failure = refused(with(with(call_params(), "amd", "1"), "voicemail", "leave"));
+  EXPECT_EQ(failure.subject, "voicemail");
+  EXPECT_EQ(failure.message, "voicemail applies to alerts (say or play) only");
+}
+
+TEST(AmdRequest, APlainCallWithAmdIsRefused) {
+  const Params plain = {{"ip", "127.0.0.1"}, {"user", "u"}, {"secret", "s"}, {"from", "109"}, {"to", "100"}};
+  for (const auto& base : {plain, with(plain, "wait", "0")}) {
+    const auto failure = refused(with(base, "amd", "1"));
+    EXPECT_EQ(failure.code, ErrorCode::invalid_parameter);
+    EXPECT_EQ(failure.subject, "amd");
+    EXPECT_NE(failure.message.find("needs wait=SECONDS"), std::string::npos) << failure.message;
+  }
+  auto off = parse_request(with(plain, "amd", "0"));  // amd=0 asks for nothing: accepted
+  ASSERT_TRUE(off.ok()) << off.failure().message;
 }
 
 }  // namespace

@@ -78,6 +78,15 @@ bool Call::queue_agi(std::string command, std::string command_id) {
   return true;
 }
 
+bool Call::redirect(std::string context, std::string exten) {
+  if (!in_async_agi_ || hangup_ || !app_ || app_->gone) return false;
+  plan_.context = std::move(context);
+  plan_.exten = std::move(exten);
+  redirected_ = true;
+  timer_.cancel();  // wakes the AGI loop's wait
+  return true;
+}
+
 void Call::agi_event(std::string_view name, const std::string& command_id, const std::string& result) {
   auto event = channel_event(name, flag::agi, *app_);
   if (!command_id.empty()) event.add("CommandId", command_id);
@@ -92,7 +101,7 @@ awaitable<void> Call::async_agi() {
     wake_on_agi_ = true;
     const auto wake = co_await wait_for(std::chrono::duration_cast<milliseconds>(longest_wait), false);
     wake_on_agi_ = false;
-    if (wake.kind == Wake::Kind::hangup || hangup_) break;
+    if (wake.kind == Wake::Kind::hangup || hangup_ || redirected_) break;
     if (agi_queue_.empty()) continue;
     const AgiCommand next = agi_queue_.front();
     agi_queue_.pop_front();
@@ -102,7 +111,7 @@ awaitable<void> Call::async_agi() {
   }
   in_async_agi_ = false;
   agi_queue_.clear();
-  agi_event("AsyncAGIEnd");
+  if (!redirected_) agi_event("AsyncAGIEnd");  // the Redirect's masquerade sends none (u10)
 }
 
 awaitable<std::string> Call::agi_command(const std::string& command) {

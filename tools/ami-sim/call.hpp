@@ -42,6 +42,9 @@ class Call : public std::enable_shared_from_this<Call> {
   /// The AGI action: queues `command` for the channel in AsyncAGI (its AsyncAGIExec will carry
   /// `command_id`); false when the call does not run AGI(agi:async) (yet, or any more).
   bool queue_agi(std::string command, std::string command_id);
+  /// Redirect of the channel in AsyncAGI: it leaves the AGI (no AsyncAGIEnd, u10) and runs
+  /// `context`,`exten`; false when it is not in AsyncAGI (the only case simulated).
+  bool redirect(std::string context, std::string exten);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -135,6 +138,7 @@ class Call : public std::enable_shared_from_this<Call> {
   };
   bool in_async_agi_ = false;
   bool wake_on_agi_ = false;  // the AGI loop waits for a command: queue_agi() wakes it
+  bool redirected_ = false;   // a Redirect ended the AGI: the extension runs next
   std::deque<AgiCommand> agi_queue_;
   std::map<std::string, std::string, std::less<>> variables_;  // the app channel's, for GET VARIABLE
   bool app_interrupted_ = false;  // the app channel was hung up under the application

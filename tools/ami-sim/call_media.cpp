@@ -41,7 +41,7 @@ awaitable<Call::Wake> Call::wait_for(milliseconds delay, bool digits) {
 
 awaitable<Call::Wake> Call::wait_until(Clock::time_point deadline, bool digits) {
   for (;;) {
-    if (wake_on_agi_ && !agi_queue_.empty() && !hangup_) co_return Wake{Wake::Kind::agi};
+    if (wake_on_agi_ && (redirected_ || !agi_queue_.empty()) && !hangup_) co_return Wake{Wake::Kind::agi};
     if (hangup_) {
       // The far side went down (Local ;2 or the phone's leg): both go at once, then the
       // application notices (checked on the lab: Hangup ;2, PJSIP, then the app's VarSets).
@@ -150,6 +150,7 @@ awaitable<int> Call::run_application() {
     co_await playback();
   } else if (text::iequals(plan_.application, "AGI") && text::iequals(plan_.app_data, "agi:async")) {
     co_await async_agi();
+    if (redirected_ && !hangup_) co_return co_await run_extension();  // a waited call's person, to `to`
   }
   // Any other application: the lab's Asterisk answered, logged "No such application" and
   // hung up at once (Cause 0); the simulator knows no other application.

@@ -23,7 +23,7 @@ classes as in manager.conf (originate, message, system, call, dtmf, dialplan, co
 all...), possibly empty; without READ the user reads all. With four fields or more the last
 two are WRITE and READ, so a secret containing ':' needs READ. Without --user the users of
 the lab's manager.conf exist:
-  eedomus:s3cret:originate,message,system,call:all   readonly:ro::all
+  eedomus:s3cret:originate,message,system,call,agi:all   readonly:ro::all
   alertonly:al3rt:originate,call:call,dtmf,dialplan
 
 Actions: Login (Secret or AuthType MD5 + Key after Challenge), Challenge, Ping, Logoff,
@@ -179,7 +179,7 @@ const std::map<std::string, Fault> faults{
 
 // lab-config/manager.conf and shared/asterisk/templates/manager.conf.
 std::vector<User> default_users() {
-  return {{"eedomus", "s3cret", get_perm("originate,message,system,call"), flag::all},
+  return {{"eedomus", "s3cret", get_perm("originate,message,system,call,agi"), flag::all},
           {"readonly", "ro", 0, flag::all},
           {"alertonly", "al3rt", get_perm("originate,call"), get_perm("call,dtmf,dialplan")}};
 }

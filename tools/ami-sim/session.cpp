@@ -14,7 +14,7 @@ namespace {
 
 enum class Kind {
   login, logoff, challenge, ping, events, originate, message_send, hangup, list_commands, core_settings,
-  module_check, pjsip_show_endpoint, sip_show_peer, setvar, agi, not_simulated
+  module_check, pjsip_show_endpoint, sip_show_peer, setvar, agi, redirect, not_simulated
 };
 
 struct ActionEntry {
@@ -27,7 +27,7 @@ struct ActionEntry {
 
 // The actions this simulator knows, with their registration authority and synopsis in the lab's
 // Asterisk 20, in ListCommands' order (case-insensitive by name).
-constexpr std::array<ActionEntry, 16> actions{{
+constexpr std::array<ActionEntry, 17> actions{{
     {"AGI", flag::agi, Kind::agi, "Add an AGI command to execute by Async AGI.", "res_agi"},
     {"Challenge", 0, Kind::challenge, "Generate Challenge for MD5 Auth.", ""},
     {"Command", flag::command, Kind::not_simulated, "Execute Asterisk CLI Command.", ""},
@@ -43,6 +43,7 @@ constexpr std::array<ActionEntry, 16> actions{{
     {"Ping", 0, Kind::ping, "Keepalive command.", ""},
     {"PJSIPShowEndpoint", flag::system, Kind::pjsip_show_endpoint, "Detail listing of an endpoint and its objects.",
      "res_pjsip"},
+    {"Redirect", flag::call, Kind::redirect, "Redirect (transfer) a call.", ""},
     {"Setvar", flag::call, Kind::setvar, "Sets a channel variable or function value.", ""},
     {"SIPshowpeer", flag::system | flag::reporting, Kind::sip_show_peer, "show SIP peer (text format).", "chan_sip"},
 }};
@@ -276,6 +277,9 @@ awaitable<bool> Session::process(const ami::Message& request) {
       break;
     case Kind::agi:
       agi(request);
+      break;
+    case Kind::redirect:
+      redirect(request);
       break;
     case Kind::list_commands:
       list_commands(request);

@@ -44,6 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void message_send(const ami::Message& request);
   void hangup(const ami::Message& request);
   void agi(const ami::Message& request);
+  void redirect(const ami::Message& request);
   void hangup_matching(const ami::Message& request, std::string_view regex, int cause);
   // What `eecall --check` asks (session_check.cpp; tests/data/k*).
   void list_commands(const ami::Message& request);

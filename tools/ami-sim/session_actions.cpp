@@ -247,4 +247,25 @@ void Session::agi(const ami::Message& request) {
   send(reply(request, "Error", "Channel " + std::string(name) + " does not exist."));
 }
 
+// Redirect (write call): a channel by name or Uniqueid sent to Context,Exten,1. Simulated for a
+// call in AsyncAGI only (a waited call with amd, u10): it leaves the AGI for the extension.
+void Session::redirect(const ami::Message& request) {
+  const auto name = request.get_or("Channel");
+  if (name.empty()) {
+    send(reply(request, "Error", "Channel not specified"));
+    return;
+  }
+  for (const auto& weak : world_.calls) {
+    const auto call = weak.lock();
+    if (!call || call->find(name) == nullptr) continue;
+    if (call->redirect(std::string(request.get_or("Context")), std::string(request.get_or("Exten")))) {
+      send(reply(request, "Success", "Redirect successful"));
+    } else {
+      send(reply(request, "Error", "Redirect failed"));
+    }
+    return;
+  }
+  send(reply(request, "Error", "Channel not existent"));
+}
+
 }  // namespace eecall::sim

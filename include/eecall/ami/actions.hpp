@@ -83,6 +83,11 @@ std::string agi_wait_for_silence_command(std::chrono::milliseconds silence, std:
 /// `Body:` for one line, `Base64Body:` when the text has line breaks or edge blanks.
 Message make_message_send(const Request& request, std::string_view action_id);
 Message make_message_send(const Request& request, std::string_view to, std::string_view action_id);
+/// Send a channel (by name or Uniqueid) to `context`,`exten`,1 (write `call`). A waited call with
+/// amd reaches `to` this way once AMD heard a person: AGI's own Goto cannot, an Originate's
+/// application channel hangs up when its AGI ends (tests/data/u10).
+Message make_redirect(std::string_view channel, std::string_view context, std::string_view exten,
+                      std::string_view action_id);
 /// Hang up a channel by its name or Uniqueid (Asterisk looks up both).
 Message make_hangup(std::string_view channel, std::string_view action_id);
 Message make_logoff(std::string_view action_id);
