@@ -78,45 +78,6 @@ std::string parent_of(const std::string& path) {
   return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
 }
 
-// The running Asterisk on this host, from /proc: its effective uid, gid and groups.
-std::optional<std::pair<Account, std::string>> asterisk_process() {
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) return std::nullopt;
-  std::optional<std::pair<Account, std::string>> found;
-  while (const dirent* entry = ::readdir(proc)) {
-    const std::string pid = entry->d_name;
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string comm;
-    std::getline(std::ifstream("/proc/" + pid + "/comm"), comm);
-    if (comm != "asterisk") continue;
-    std::ifstream status("/proc/" + pid + "/status");
-    Account a;
-    bool uid = false;
-    bool gid = false;
-    for (std::string line; std::getline(status, line);) {
-      std::istringstream fields(line.substr(line.find(':') + 1));
-      unsigned long real = 0;
-      unsigned long effective = 0;
-      if (line.starts_with("Uid:") && (fields >> real >> effective)) {
-        a.uid = static_cast<uid_t>(effective);
-        uid = true;
-      } else if (line.starts_with("Gid:") && (fields >> real >> effective)) {
-        a.gid = static_cast<gid_t>(effective);
-        gid = true;
-      } else if (line.starts_with("Groups:")) {
-        for (unsigned long g = 0; fields >> g;) a.groups.push_back(static_cast<gid_t>(g));
-      }
-    }
-    if (!uid || !gid) continue;
-    const auto named = account_of(a.uid, a.gid);
-    a.name = named ? named->name : std::to_string(a.uid);
-    found.emplace(std::move(a), "its process " + pid);
-    break;
-  }
-  ::closedir(proc);
-  return found;
-}
-
 std::vector<CheckItem> audio_items(const EffectiveSettings& settings, const Account& web, const ami::ProbeFacts& facts,
                                    const std::string& host) {
   std::vector<CheckItem> out;
@@ -176,6 +137,44 @@ CheckItem notify_item(const NotifySettings& notify) {
 }
 
 }  // namespace
+
+std::optional<std::pair<Account, std::string>> asterisk_process() {
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return std::nullopt;
+  std::optional<std::pair<Account, std::string>> found;
+  while (const dirent* entry = ::readdir(proc)) {
+    const std::string pid = entry->d_name;
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string comm;
+    std::getline(std::ifstream("/proc/" + pid + "/comm"), comm);
+    if (comm != "asterisk") continue;
+    std::ifstream status("/proc/" + pid + "/status");
+    Account a;
+    bool uid = false;
+    bool gid = false;
+    for (std::string line; std::getline(status, line);) {
+      std::istringstream fields(line.substr(line.find(':') + 1));
+      unsigned long real = 0;
+      unsigned long effective = 0;
+      if (line.starts_with("Uid:") && (fields >> real >> effective)) {
+        a.uid = static_cast<uid_t>(effective);
+        uid = true;
+      } else if (line.starts_with("Gid:") && (fields >> real >> effective)) {
+        a.gid = static_cast<gid_t>(effective);
+        gid = true;
+      } else if (line.starts_with("Groups:")) {
+        for (unsigned long g = 0; fields >> g;) a.groups.push_back(static_cast<gid_t>(g));
+      }
+    }
+    if (!uid || !gid) continue;
+    const auto named = account_of(a.uid, a.gid);
+    a.name = named ? named->name : std::to_string(a.uid);
+    found.emplace(std::move(a), "its process " + pid);
+    break;
+  }
+  ::closedir(proc);
+  return found;
+}
 
 Prober network_prober() {
   return [](const ami::Endpoint& endpoint, const ami::ProbeQuestions& questions, const ami::ClientSettings& settings) {

@@ -1,5 +1,6 @@
 #include "eecall/edge/dispatch.hpp"
 
+#include "eecall/callin/check_callin.hpp"
 #include "eecall/jobs/jobs.hpp"
 
 namespace eecall {
@@ -40,6 +41,10 @@ Outcome serve(const Incoming& incoming, const Config& config, const SettingValue
     }
     // The command line's check first settles the jobs that died unseen (their failure told once).
     if (!incoming.over_http) settle_dead_jobs(incoming, config, environment);
+    // callin=NAME: the incoming side's check (docs/callin.md), not an outgoing use's.
+    for (const auto& [name, value] : incoming.params) {
+      if (name == "callin") return callin::run_callin_check(incoming, value, config, environment);
+    }
     return run_check(incoming, config, environment, prober);  // places no call: not counted as an action
   }
   if (params.value().list) return job_list(incoming, config, environment);

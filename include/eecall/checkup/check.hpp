@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "eecall/ami/probe.hpp"
@@ -100,6 +101,10 @@ struct Account {
 std::optional<Account> account_named(const std::string& name);
 /// The account of uid (and its primary group gid, supplementary groups from /etc/group).
 std::optional<Account> account_of(uid_t uid, std::optional<gid_t> gid = std::nullopt);
+
+/// The running Asterisk on this host, from /proc: its account (effective uid, gid and groups)
+/// and how it was found ("its process 1234"); nullopt when none runs here.
+std::optional<std::pair<Account, std::string>> asterisk_process();
 
 /// A file or directory as stat(2) saw it.
 struct PathFacts {
