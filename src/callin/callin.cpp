@@ -7,6 +7,7 @@
 #include "eecall/callin/agi_channel.hpp"
 #include "eecall/callin/menu.hpp"
 #include "eecall/callin/speak.hpp"
+#include "eecall/jobs/ack_offer.hpp"
 
 namespace eecall::callin {
 
@@ -39,6 +40,27 @@ int refuse(AgiChannel& channel, const Failure& failure) {
   return 1;
 }
 
+// How long the call-in waits for an acknowledged job to end (it hangs its call up and logs off
+// AMI: well under a second) before saying the acknowledgement was only sent.
+constexpr std::chrono::seconds ack_wait{5};
+
+// The running alert jobs, through their offers in state_dir/alerts (ack_offer.hpp): the
+// oldest is the one offered.
+void link_alert_jobs(MenuServices& services, const std::string& state_dir) {
+  services.running_alert = [state_dir]() -> std::optional<RunningAlert> {
+    const auto alerts = running_alerts(state_dir);
+    if (alerts.empty()) return std::nullopt;
+    return RunningAlert{alerts.front().job_id, alerts.front().text};
+  };
+  services.acknowledge = [state_dir](const RunningAlert& alert, std::string_view caller) -> Status {
+    if (auto failed = write_ack(state_dir, alert.job_id, std::string(caller))) return failed;
+    if (!wait_offer_gone(state_dir, alert.job_id, ack_wait)) {
+      return Failure{ErrorCode::timeout, "sent, but the job had not ended within 5 s", "acknowledge"};
+    }
+    return std::nullopt;
+  };
+}
+
 }  // namespace
 
 int serve_call(std::string_view name, const Environment& env, int in_fd, int out_fd) {
@@ -63,6 +85,7 @@ int serve_call(std::string_view name, const Environment& env, int in_fd, int out
   services.speak = speaker(settings.speech, menu.voice.empty() ? settings.voice : menu.voice);
   services.fetch = module_fetcher(settings.notify.module);
   services.lockout = &lockout;
+  link_alert_jobs(services, settings.flood.state_dir);
   const auto report = run_menu(channel, menu, caller, services);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   spdlog::info("{} in {} ms", describe(report), ms.count());

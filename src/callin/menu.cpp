@@ -189,6 +189,10 @@ Result<std::string> Call::acknowledge() {
   if (!alert_ || !services_.acknowledge) return std::string("Aucune alerte en cours.");
   if (auto failed = services_.acknowledge(*alert_, caller_)) {
     report_.actions.push_back("acknowledge " + alert_->job_id + ": failed (" + failed->message + ")");
+    if (failed->code == ErrorCode::timeout) {  // the job got the ack but has not ended yet
+      alert_.reset();
+      return std::string("Acquittement envoyé.");
+    }
     return std::string("L'alerte n'a pas pu être acquittée.");
   }
   report_.actions.push_back("acknowledge " + alert_->job_id + ": done");

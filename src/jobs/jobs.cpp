@@ -14,6 +14,7 @@ extern "C" {  // glibc 2.36's <sys/pidfd.h> lacks the C++ guards
 #include <cstring>
 #include <thread>
 
+#include "eecall/jobs/ack_offer.hpp"
 #include "eecall/jobs/detach.hpp"
 #include "eecall/notify/notify.hpp"
 #include "eecall/action/log.hpp"
@@ -197,6 +198,32 @@ std::string to_of(const Request& request) {
   return phones;
 }
 
+// --- acknowledged by calling in (ack_offer.hpp) ---
+
+// An alert that waits for a key is offered to the call-in while it runs; none otherwise, or
+// when the offer cannot be made (logged: the job runs as before).
+std::optional<AckOffer> offer_for_callin(const JobRecord& record, const Prepared& prepared, int cancel_pipe) {
+  const auto& request = prepared.request;
+  if (!prepared.runnable() || !request || request->action != ActionKind::alert || !request->alert.ack) return std::nullopt;
+  OfferedAlert alert{record.id, request->alert.text.empty() ? "une alerte enregistrée" : request->alert.text,
+                     record.created, current_process()};
+  auto offer = AckOffer::publish(prepared.settings.flood.state_dir, prepared.settings.speech.audio_dir, alert);
+  auto failed = offer ? offer.value().watch(cancel_pipe) : offer.failure();
+  if (failed) {
+    spdlog::warn("job {}: not offered to the call-in: {}", record.id, failed->message);
+    return std::nullopt;
+  }
+  return std::move(offer).value();
+}
+
+// A run the call-in's ack cancelled: acknowledged by that caller, as a key on a call would be.
+void acknowledged_by_callin(Outcome& outcome, const std::string& caller) {
+  outcome.error = ErrorCode::none;
+  outcome.subject.clear();
+  outcome.acknowledged_by = caller + " (call-in)";
+  outcome.message = caller + " acknowledged by calling in";
+}
+
 }  // namespace
 
 Outcome job_list(const Incoming& incoming, const Config& config, const SettingValues& environment) {
@@ -351,8 +378,9 @@ void run_job(JobRecord record, Prepared prepared, const Executor& executor, int 
   record.process = current_process();
   save();
 
+  auto offer = offer_for_callin(record, prepared, cancel_fd);
   auto& client = prepared.settings.client;
-  client.cancel_fd = cancel_fd;
+  client.cancel_fd = offer ? offer->cancel_fd() : cancel_fd;
   client.on_progress = [&](const ami::Progress& progress) {
     record.detail = describe(progress);
     save();
@@ -362,8 +390,11 @@ void run_job(JobRecord record, Prepared prepared, const Executor& executor, int 
   }
   const auto wait = prepared.request ? prepared.request->wait : seconds(0);
   end_process_after(client.total_timeout + wait + seconds(10));
-  const auto outcome = execute(prepared, executor);
+  auto outcome = execute(prepared, executor);
   ::alarm(0);
+  if (offer && outcome.error == ErrorCode::cancelled) {
+    if (const auto caller = offer->acknowledged_by()) acknowledged_by_callin(outcome, *caller);
+  }
 
   record.state = outcome.ok()                              ? JobState::done
                  : outcome.error == ErrorCode::cancelled ? JobState::cancelled
@@ -377,6 +408,7 @@ void run_job(JobRecord record, Prepared prepared, const Executor& executor, int 
   }
   record.notify = NotifyReport{"sending", 0, std::nullopt, {}};
   save();
+  offer.reset();  // the job's end is written: nothing more to acknowledge
   const auto url = notify_url(notify, record.id, record.state, outcome);
   end_process_after(notify.timeout * notify_tries + seconds(8));
   record.notify = send_notify(url, notify);

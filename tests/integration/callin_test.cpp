@@ -7,8 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
+#include <thread>
 
+#include "support/answer.hpp"
 #include "support/http_recorder.hpp"
 #include "support/process.hpp"
 #include "support/scratch_dir.hpp"
@@ -46,9 +50,9 @@ class Callin : public ::testing::Test {
     std::filesystem::create_directory(audio);
     write_config("");
   }
-  void write_config(const std::string& extra) {
+  void write_config(const std::string& extra, const std::string& general = {}) {
     std::ofstream(config) << "[general]\nstate_dir = " << dir.path() << "\naudio_dir = " << audio
-                          << "\njobs_dir = " << dir.path() << "\n\n[callin home]\npin = 4711\n"
+                          << "\njobs_dir = " << dir.path() << "\n" << general << "\n[callin home]\npin = 4711\n"
                           << "allow_callers = 0612345678\n"
                           << "key1 = act Armer | " << box.base_url() << "/set?value=100&caller={caller}\n"
                           << "key3 = read Alarme | " << box.base_url() << "/get | body.last_value_text\n"
@@ -145,6 +149,91 @@ TEST_F(Callin, UnknownMenuIsHungUpAndLogged) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.out, "HANGUP\n");
   EXPECT_NE(result.err.find("no [callin garage]"), std::string::npos) << result.err;
+}
+
+// An alert job, started in the background through CGI, ringing 107 (the simulator's phone
+// answers and never presses): the job offers itself in state_dir/alerts while it runs.
+class CallinAck : public Callin {
+ protected:
+  void TearDown() override {
+    if (!job.empty()) (void)cgi("job=" + job + "&cancel=1");  // no job outlives its test
+  }
+  test::CgiAnswer cgi(const std::string& query) const {
+    return test::parse_cgi_answer(run_process({EECALL_BINARY},
+                                              {{"EECALL_CONFIG", config},
+                                               {"EECALL_ACK_TIMEOUT", "30"},
+                                               {"EECALL_JOB_LOG", dir.path() + "/job.log"},
+                                               {"GATEWAY_INTERFACE", "CGI/1.1"},
+                                               {"REQUEST_METHOD", "GET"},
+                                               {"QUERY_STRING", query}},
+                                              {}, 30s)
+                                      .out);
+  }
+  nlohmann::json state() const { return nlohmann::json::parse(cgi("format=json&job=" + job).body); }
+  // Polls the job's state until `done` holds, for at most `budget`.
+  template <typename Done>
+  nlohmann::json state_when(const Done& done, std::chrono::milliseconds budget = 15s) const {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    auto s = state();
+    while (!done(s) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(100ms);
+      s = state();
+    }
+    EXPECT_TRUE(done(s)) << "gave up waiting; last state: " << s.dump();
+    return s;
+  }
+  std::string job;
+};
+
+TEST_F(CallinAck, KeyZeroAcknowledgesTheRunningAlertJob) {
+  write_config("key0 = acknowledge\n", "notify_url = " + box.base_url() + "/notify?state={state}&by={acknowledged_by}\n");
+  test::Simulator sim;
+  const auto accepted = cgi("ip=127.0.0.1&port=" + std::to_string(sim.port()) +
+                            "&user=eedomus&secret=s3cret&from=107&play=hello-world&ack=1&repeat=5&background=1");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  job = accepted.xml("job");
+  ASSERT_TRUE(std::regex_match(job, std::regex("[0-9a-f]{32}"))) << accepted.body;
+  state_when([](const nlohmann::json& s) { return s.value("detail", "") == "107 answered"; });
+  const auto offer = dir.path() + "/alerts/" + job;
+  ASSERT_TRUE(std::filesystem::exists(offer + "/alert.json"));
+  EXPECT_EQ(std::filesystem::status(offer).permissions() & std::filesystem::perms::others_all,
+            std::filesystem::perms::none);
+
+  // ANSWER; PIN → 4711; the menu (the alert first) → 0; "Alerte acquittée." played; menu → #;
+  // goodbye; HANGUP.
+  const auto result = call("200 result=0\n200 result=4711\n200 result=0\n200 result=0 endpos=9000\n"
+                           "200 result=\n200 result=0 endpos=8000\n200 result=0\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("keys '0#', acknowledge " + job + ": done: left"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(offer)) << "the job removes its offer once ended";
+
+  const auto end = state_when([](const nlohmann::json& s) {
+    return s.value("state", "") != "running" && s.contains("notify") && s["notify"].value("state", "") != "sending";
+  });
+  EXPECT_EQ(end["state"], "done") << end.dump();
+  EXPECT_EQ(end["result"], 1);
+  EXPECT_EQ(end["acknowledged_by"], "0612345678 (call-in)");
+  const auto received = sim.received();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(received, m, std::regex("Action: Originate\r\n(?:[^\r\n]+\r\n)*?ChannelId: ([^\r\n]+)")));
+  EXPECT_NE(received.find("Action: Hangup\r\nChannel: " + m[1].str() + "\r\n"), std::string::npos)
+      << "the alert's call is hung up";
+  ASSERT_EQ(box.requests().size(), 1u) << "exactly one notify";
+  EXPECT_EQ(box.requests()[0], "GET /notify?state=done&by=0612345678%20%28call-in%29 HTTP/1.1");
+}
+
+TEST_F(CallinAck, WithoutARunningAlertTheKeyIsNotOffered) {
+  write_config("key0 = acknowledge\n");
+  // A stale offer (its process long gone) is swept, not offered: the menu's key 0 is unknown.
+  const auto stale = dir.path() + "/alerts/0123456789abcdef0123456789abcdef";
+  std::filesystem::create_directories(stale);
+  std::ofstream(stale + "/alert.json")
+      << R"({"job":"0123456789abcdef0123456789abcdef","text":"x","started":0,"pid":999999999,"pid_start":1})";
+  const auto result = call("200 result=0\n200 result=4711\n200 result=0\n200 result=0\n200 result=\n"
+                           "200 result=0\n200 result=0\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("keys '0#': left"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(stale));
 }
 
 }  // namespace

@@ -257,13 +257,28 @@ TEST_F(Jobs, MaxJobsRunAtOnceTheNextIs503BusyJobs) {
   accepted_job(pbx(sim.port()) + "&from=100&to=291&wait=60");  // a slot is free again
 }
 
+// SIGKILL is asynchronous: the process is gone (a zombie, or reaped) a moment later, longer when
+// it must first release an inotify instance (an alert's offer to the call-in). Waits at most 5 s.
+void kill_and_wait_dead(pid_t pid) {
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  const auto dead = [pid] {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    const auto end = stat.rfind(')');
+    return end == std::string::npos || end + 2 >= stat.size() || stat[end + 2] == 'Z';
+  };
+  while (!dead() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(dead()) << "process " << pid << " still alive 5 s after SIGKILL";
+}
+
 TEST_F(Jobs, AJobKilledMidWayReadsAsFailed) {
   Simulator sim({"--originate-outcome", "none"});
   const auto id = accepted_job(pbx(sim.port()) + "&from=100&to=291&wait=60");
   state_when(id, [](const json& s) { return s.value("detail", "") == "ringing 100"; });
   const auto pid = file_of(id)["pid"].get<pid_t>();
   ASSERT_GT(pid, 0);
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  kill_and_wait_dead(pid);
   const auto end = state_when(id, ended, 5s);
   EXPECT_EQ(end["state"], "failed");
   EXPECT_EQ(end["error"], "internal_error");
@@ -283,7 +298,7 @@ TEST_F(Jobs, AJobKilledIsSettledOnceAndItsFailureNotifiedOnce) {
   state_when(id, [](const json& s) { return s.value("detail", "") == "107 answered"; });
   const auto pid = file_of(id)["pid"].get<pid_t>();
   ASSERT_GT(pid, 0);
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  kill_and_wait_dead(pid);
 
   auto first = std::async(std::launch::async, [&] { return cgi("format=json&job=" + id); });
   auto second = std::async(std::launch::async, [&] { return cgi("format=json&job=" + id); });
@@ -314,7 +329,7 @@ TEST_F(Jobs, TheNextJobSettlesAJobThatDiedUnseen) {
   Simulator sim({"--originate-outcome", "none"});
   const auto dead = accepted_job(pbx(sim.port()) + "&from=100&to=291&wait=60");
   state_when(dead, [](const json& s) { return s.value("detail", "") == "ringing 100"; });
-  ASSERT_EQ(::kill(file_of(dead)["pid"].get<pid_t>(), SIGKILL), 0);
+  kill_and_wait_dead(file_of(dead)["pid"].get<pid_t>());
   Simulator quick;
   const auto next = accepted_job(pbx(quick.port()) + "&from=100&to=291");  // never reads `dead`
   const auto deadline = std::chrono::steady_clock::now() + 10s;
