@@ -11,6 +11,8 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
+import urllib.parse
 
 import reallab
 
@@ -56,12 +58,13 @@ class Callin(reallab.LabTest):
         self.tmp = tempfile.TemporaryDirectory(prefix="eecall-real-callin-")
         root = self.tmp.name
         os.makedirs(f"{root}/audio")
+        os.makedirs(f"{root}/jobs", mode=0o700)
         self.box = Box()
         url = f"http://127.0.0.1:{self.box.server_address[1]}"
         self.config = f"{root}/eecall.conf"
         with open(self.config, "w") as f:
-            f.write(f"[general]\nstate_dir = {root}\naudio_dir = {root}/audio\njobs_dir = {root}\n\n"
-                    f"[callin lab]\npin = {PIN}\nallow_callers = {CALLER}\n"
+            f.write(f"[general]\nstate_dir = {root}\naudio_dir = {root}/audio\njobs_dir = {root}/jobs\n\n"
+                    f"[callin lab]\npin = {PIN}\nallow_callers = {CALLER}\nkey0 = acknowledge\n"
                     f"key1 = act Armer | {url}/api/set?action=periph.value&periph_id=12345&value=100"
                     "&api_user=U&api_secret=TopSecret\n"
                     f"key3 = read Alarme | {url}/api/get?action=periph.caract&periph_id=12345"
@@ -102,6 +105,16 @@ class Callin(reallab.LabTest):
         with open(f"{self.tmp.name}/agi.log", errors="replace") as f:
             return f.read()
 
+    def agi_log_with(self, text, timeout=10.0):
+        """The AGI log once it holds `text`: the program writes its call's line when it sees the
+        hang-up, which may come after lab.sh dial has returned (a loaded machine)."""
+        deadline = time.monotonic() + timeout
+        log = self.agi_log()
+        while text not in log and time.monotonic() < deadline:
+            time.sleep(0.1)
+            log = self.agi_log()
+        return log
+
     def warm_up(self):
         """One call that only leaves ('#' at the PIN prompt, twice nothing): the greeting and
         PIN prompt are then cached, so the keys typed next are not typed during a synthesis
@@ -118,18 +131,68 @@ class Callin(reallab.LabTest):
         self.assertIn("value=100", self.box.requests[0])
         played = log.lines(r"Playing '" + re.escape(self.tmp.name) + r"/audio/")
         self.assertGreaterEqual(len(played), 4, log.text())
-        self.assertIn(f"call-in from {CALLER}: PIN ok, keys '13#', Armer: done, Alarme: read: left",
-                      self.agi_log())
+        line = f"call-in from {CALLER}: PIN ok, keys '13#', Armer: done, Alarme: read: left"
+        self.assertIn(line, self.agi_log_with(line))
         self.assertNotIn(PIN, self.agi_log())
         self.assertNotIn("TopSecret", self.agi_log())
 
     def test_three_wrong_pins_lock_out_across_calls(self):
         self.warm_up()
         self.dial(",,1111#,,2222#,,3333#", 4)
-        self.assertIn("PIN locked out, keys '': locked out", self.agi_log())
+        self.assertIn("PIN locked out, keys '': locked out", self.agi_log_with("PIN locked out"))
         self.dial(",," + PIN + "#,,1", 4)  # the right PIN now: not even asked
         self.assertEqual(self.box.requests, [])
-        self.assertEqual(self.agi_log().count(": locked out"), 2, self.agi_log())
+        log = self.agi_log()
+        deadline = time.monotonic() + 10
+        while log.count(": locked out") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            log = self.agi_log()
+        self.assertEqual(log.count(": locked out"), 2, log)
+
+    def test_a_running_alert_acknowledged_by_calling_in(self):
+        """Issue 20 item 4: an alert ringing 107 (which never presses a key) is acknowledged
+        by the caller: the job ends done, acknowledged by the caller via call-in, its call on
+        107 is hung up, and the box is told once."""
+        self.warm_up()
+        self.box.requests.clear()
+        phone = self.lab.phone(107)
+        environ = {"EECALL_CONFIG": self.config, "EECALL_ACK_TIMEOUT": "5",
+                   "EECALL_NOTIFY_URL": f"http://127.0.0.1:{self.box.server_address[1]}/notify"
+                                        "?state={state}&by={acknowledged_by}"}
+        started = self.eecall({"from": "107", "say": "Fuite d'eau au garage.", "ack": "1",
+                               "repeat": "5", "background": "1", "format": "json"}, environ=environ)
+        self.assertEqual(started.status, 202, started)
+        job = started.get("job")
+
+        def state():
+            return self.eecall({"job": job, "format": "json"}, environ=environ)
+
+        deadline = time.monotonic() + 30
+        while state().get("detail") != "107 answered" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        invite = phone.wait_for(lambda m: m.is_request("INVITE"), what="the alert's INVITE to 107")
+        # The sentences of a running alert are not cached (its text is new): a key typed while
+        # one is synthesized is lost (Asterisk drops DTMF between two AGI commands), so the
+        # caller presses 0 again, as a person would.
+        self.dial(",," + PIN + "#,,,,,,0,,,,0,,,,#", 4)
+        deadline = time.monotonic() + 20
+        end = state()
+        while end.get("state") not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
+            time.sleep(0.2)
+            end = state()
+        self.assertEqual(end.get("state"), "done", f"{end}\n{self.agi_log()}")
+        self.assertEqual(end.get("acknowledged_by"), f"{CALLER} (call-in)", end)
+        phone.wait_for(lambda m: m.call_id == invite.call_id and m.is_request("BYE"), timeout=10,
+                       what="the BYE of the acknowledged alert's call")
+        deadline = time.monotonic() + 10
+        while not self.box.requests and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # a second GET would come now
+        self.assertEqual(len(self.box.requests), 1, self.box.requests)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.box.requests[0]).query)
+        self.assertEqual((query["state"], query["by"]), (["done"], [f"{CALLER} (call-in)"]))
+        self.assertIn(f"acknowledge {job}: done", self.agi_log_with(f"acknowledge {job}: done"))
+        self.lab.wait_idle(timeout=10)
 
 
 if __name__ == "__main__":
