@@ -38,6 +38,12 @@ std::vector<std::string> HttpRecorder::requests() const {
   return requests_;
 }
 
+std::vector<std::string> HttpRecorder::requests_when(std::size_t count, std::chrono::milliseconds budget) const {
+  std::unique_lock lock(mutex_);
+  arrived_.wait_for(lock, budget, [&] { return requests_.size() >= count; });
+  return requests_;
+}
+
 void HttpRecorder::serve() {
   while (!stop_) {
     pollfd p{listener_, POLLIN, 0};
@@ -62,6 +68,7 @@ void HttpRecorder::serve() {
     {
       const std::lock_guard lock(mutex_);
       requests_.push_back(head.substr(0, head.find("\r\n")));
+      arrived_.notify_all();
       if (mode_ == Mode::stall) {
         stalled_.push_back(client);
         continue;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -25,6 +27,9 @@ class HttpRecorder {
   [[nodiscard]] std::string base_url() const;
   /// The request line of every request received, in order ("GET /set?value=1 HTTP/1.1").
   [[nodiscard]] std::vector<std::string> requests() const;
+  /// Waits until `count` requests have arrived, for at most `budget`; returns them all
+  /// (fewer when the budget ran out: the caller's assertion names what was missing).
+  [[nodiscard]] std::vector<std::string> requests_when(std::size_t count, std::chrono::milliseconds budget) const;
   /// The body of every answer from now on (default "ok"): a read key's JSON.
   void set_body(std::string body);
 
@@ -37,6 +42,7 @@ class HttpRecorder {
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
+  mutable std::condition_variable arrived_;
   std::vector<std::string> requests_;
   std::string body_ = "ok";
   std::vector<int> stalled_;
