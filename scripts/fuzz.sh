@@ -20,6 +20,10 @@ esac
 ./scripts/install-deps.sh
 cxx="$(command -v clang++-14 || command -v clang++)"
 flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer"
+# A cache made with another compiler path would be dropped by cmake with our -D options.
+if [ -f build-fuzz/CMakeCache.txt ] && ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$cxx" build-fuzz/CMakeCache.txt; then
+  rm -rf build-fuzz/CMakeCache.txt build-fuzz/CMakeFiles
+fi
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DEECALL_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 read -r -a targets <<< "${FUZZ_TARGETS:-request_fuzz ami_parser_fuzz config_fuzz job_file_fuzz url_template_fuzz agi_fuzz}"
