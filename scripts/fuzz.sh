@@ -27,7 +27,9 @@ fi
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DEECALL_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 read -r -a targets <<< "${FUZZ_TARGETS:-request_fuzz ami_parser_fuzz config_fuzz job_file_fuzz url_template_fuzz agi_fuzz}"
+built=$SECONDS
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
+echo "fuzz.sh: build took $((SECONDS - built)) s"
 mkdir -p build-fuzz/artifacts
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

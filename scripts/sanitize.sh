@@ -16,7 +16,12 @@ flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 # and -g1 keeps file:line in every report's stack.
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
+built=$SECONDS
 cmake --build build-asan -j"$(nproc)"
+echo "sanitize.sh: build took $((SECONDS - built)) s"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE 'web|package|real' "$@"
+tested=$SECONDS status=0
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE 'web|package|real' "$@" || status=$?
+echo "sanitize.sh: tests took $((SECONDS - tested)) s (per label: ctest's Label Time Summary above)"
+exit "$status"

@@ -6,5 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DBUILD_TESTING=ON >/dev/null
+built=$SECONDS
 cmake --build build -j"$(nproc)"
-ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+echo "test.sh: build took $((SECONDS - built)) s"
+tested=$SECONDS status=0
+ctest --test-dir build --output-on-failure -j"$(nproc)" "$@" || status=$?
+echo "test.sh: tests took $((SECONDS - tested)) s (per label: ctest's Label Time Summary above)"
+exit "$status"
