@@ -31,6 +31,11 @@ set(EECALL_CONFIG_DIR /etc/eecall CACHE PATH "directory that receives the exampl
 install(FILES packaging/eecall.conf DESTINATION ${EECALL_CONFIG_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 
+# job_log's rotation (/var/log/eecall/*.log), where logrotate looks for it. Override for an
+# unprivileged install.
+set(EECALL_LOGROTATE_DIR /etc/logrotate.d CACHE PATH "directory that receives the logrotate snippet")
+install(FILES packaging/eecall.logrotate DESTINATION ${EECALL_LOGROTATE_DIR} RENAME eecall)
+
 # eecall's default state_dir (include/eecall/admin/settings.hpp): shipped empty so that dpkg knows it, and
 # given to the web server's user by the postinst. Override for an unprivileged install.
 set(EECALL_STATE_DIR /var/lib/eecall CACHE PATH "state directory shipped (and chowned by the postinst)")
@@ -89,9 +94,9 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "The eeCallUs authors <eecallus@users.norepl
     CACHE STRING "Maintainer field of the .deb")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "apache2 | lighttpd | nginx, fcgiwrap")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "apache2 | lighttpd | nginx, fcgiwrap, logrotate")
 # Every file installed under /etc is a conffile: dpkg keeps the admin's edits on upgrade.
-set(eecall_conffiles "${EECALL_CONFIG_DIR}/eecall.conf\n")
+set(eecall_conffiles "${EECALL_CONFIG_DIR}/eecall.conf\n${EECALL_LOGROTATE_DIR}/eecall\n")
 if(EECALL_INSTALL_WEB_CONFIGS)
   string(APPEND eecall_conffiles "/etc/apache2/conf-available/eecall.conf\n"
                                  "/etc/lighttpd/conf-available/50-eecall.conf\n")

@@ -30,8 +30,8 @@ test_packages=(
   espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.
   apache2 lighttpd nginx fcgiwrap curl python3
-  # The package test's man page check.
-  man-db
+  # The package test's man page check, and its rotation of the job log by the shipped snippet.
+  man-db logrotate
   # TLS tests (tests/integration/tls_test.cpp): a private CA and server certificates made at run time.
   openssl
   # Real Asterisk tests (tests/real, ctest -L real): the runtime libraries of the prebuilt

@@ -40,6 +40,7 @@ EXPECTED_FILES = {
     "./usr/lib/eecall/eecall-speech.so": "-rw-r--r--",
     "./usr/lib/eecall/eecall-notify.so": "-rw-r--r--",
     "./etc/eecall/eecall.conf": "-rw-r-----",
+    "./etc/logrotate.d/eecall": "-rw-r--r--",
     "./etc/apache2/conf-available/eecall.conf": "-rw-r--r--",
     "./etc/lighttpd/conf-available/50-eecall.conf": "-rw-r--r--",
     "./usr/share/man/man1/eecall.1.gz": "-rw-r--r--",
@@ -53,7 +54,7 @@ EXPECTED_FILES = {
 for doc in ("README.md", "usage.md", "alerts.md", "background.md", "wait.md", "eedomus.md", "freepbx.md",
             "install.md", "security.md", "troubleshooting.md"):
     EXPECTED_FILES[f"./usr/share/doc/eecall/{doc}"] = "-rw-r--r--"
-CONFFILES = ["/etc/eecall/eecall.conf", "/etc/apache2/conf-available/eecall.conf",
+CONFFILES = ["/etc/eecall/eecall.conf", "/etc/logrotate.d/eecall", "/etc/apache2/conf-available/eecall.conf",
              "/etc/lighttpd/conf-available/50-eecall.conf"]
 
 
@@ -552,6 +553,34 @@ class PackagedBinary(unittest.TestCase):
         self.assertNotIn("secure directory", out.stderr)
         self.assertEqual(sorted(p.name for p in home.iterdir()), [])
         self.assertEqual(sorted(p.name for p in tmp.iterdir()), ["speech.wav"])
+
+    def test_logrotate_rotates_the_job_log_and_the_next_job_starts_a_new_one(self):
+        # The shipped snippet with its one path moved under the test's directory, and
+        # logrotate's state file there too: the machine's rotation is never touched.
+        logs = PKG["work"] / "logrotate" / "log"
+        logs.mkdir(parents=True)
+        shipped = packaged("/etc/logrotate.d/eecall").read_text()
+        self.assertIn("/var/log/eecall/*.log {", shipped)
+        conf = logs.parent / "eecall"
+        conf.write_text(shipped.replace("/var/log/eecall/", f"{logs}/"))
+        old_line = "eecall[1]: job 0123: info: written before the rotation\n"
+        (logs / "jobs.log").write_text(old_line)
+        rotated = run("logrotate", "--force", "--state", str(logs.parent / "state"), str(conf))
+        self.assertEqual((rotated.returncode, rotated.stderr), (0, ""))
+        self.assertEqual((logs / "jobs.log.1").read_text(), old_line, "delaycompress: the newest stays plain")
+        self.assertFalse((logs / "jobs.log").exists(), "nocreate: the next job makes it")
+
+        out = run(self.binary(), "--format", "json", "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),
+                  "--user", "eedomus", "--from", "100", "--to", "291", "--background",
+                  env=eecall_env(EECALL_SECRET="s3cret", EECALL_JOB_LOG=str(logs / "jobs.log")))
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        job = json.loads(out.stdout)["job"]
+        log = logs / "jobs.log"
+        deadline = time.monotonic() + 20  # the job's first line: it starts, dials, logs
+        while not (log.exists() and f"job {job}:" in log.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertIn(f"job {job}:", log.read_text() if log.exists() else "(no jobs.log after 20 s)")
+        self.assertEqual((logs / "jobs.log.1").read_text(), old_line)
 
     def test_refuses_a_wrong_secret_with_exit_status_3(self):
         out = run(self.binary(), "--ip", "127.0.0.1", "--port", str(PKG["sim"].port),
