@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Call in (docs/callin.md): the time from the call being answered (Asterisk's `200 result=0`
-to ANSWER) to the first prompt (eecall's `GET DATA <greeting + PIN prompt>` line), which is
-what a caller hears as silence after the pick-up. eecall runs exactly as AGI() runs it
+"""Call in (docs/callin.md): what a caller waits for. Ringing: from Asterisk's AGI environment
+to eecall's ANSWER (eecall makes the menu's sentences ready before answering). Silence: from
+the call being answered (Asterisk's `200 result=0` to ANSWER) to the first prompt (eecall's
+`GET DATA <greeting + PIN prompt>` line). eecall runs exactly as AGI() runs it
 (`eecall callin=bench`, the AGI exchange on its stdin/stdout, a fake Asterisk here), with
-the prompt's audio not cached (a fresh audio_dir: espeak-ng synthesizes it) and cached.
+the sentences' audio not cached (a fresh audio_dir: espeak-ng synthesizes them) and cached.
 
     python3 bench/callin.py [EECALL_BINARY] [RUNS]      (default build/eecall, 15)
 
-Prints one line: callin_first_prompt_ms= (median, not cached) callin_first_prompt_cached_ms=
-(median, cached), and the runs' min/max. Loopback and temporary directories only."""
+Prints one line: callin_ring_ms= and callin_first_prompt_ms= (medians, not cached), the same
+_cached, and the runs' min/max. Loopback and temporary directories only."""
 
 import os
 import statistics
@@ -22,14 +23,16 @@ BLOCK = ("agi_request: eecall\nagi_channel: PJSIP/caller-00000000\nagi_callerid:
 
 
 def one_call(binary, config):
-    """ms from sending ANSWER's reply to reading the first prompt command."""
+    """(ms from the AGI environment to ANSWER, ms from ANSWER's reply to the first prompt)."""
     p = subprocess.Popen([binary, "callin=bench"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, env={"EECALL_CONFIG": config})
     try:
+        start = time.perf_counter()
         p.stdin.write(BLOCK.encode())
         p.stdin.flush()
         if p.stdout.readline() != b"ANSWER\n":
             raise RuntimeError("eecall did not answer")
+        ring = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
         p.stdin.write(b"200 result=0\n")
         p.stdin.flush()
@@ -37,7 +40,7 @@ def one_call(binary, config):
         elapsed = (time.perf_counter() - start) * 1000
         if not line.startswith(b"GET DATA "):
             raise RuntimeError(f"unexpected {line!r}")
-        return elapsed
+        return ring, elapsed
     finally:
         p.stdin.close()  # the caller hangs up
         p.wait(timeout=30)
@@ -58,10 +61,13 @@ def main():
             os.chmod(config, 0o600)
             fresh.append(one_call(binary, config))
             cached.append(one_call(binary, config))
-    print(f"callin_first_prompt_ms={statistics.median(fresh):.1f} "
-          f"callin_first_prompt_cached_ms={statistics.median(cached):.1f} "
-          f"fresh_min={min(fresh):.1f} fresh_max={max(fresh):.1f} "
-          f"cached_min={min(cached):.1f} cached_max={max(cached):.1f} runs={runs}")
+    for name, calls in (("", fresh), ("_cached", cached)):
+        ring, prompt = [c[0] for c in calls], [c[1] for c in calls]
+        print(f"callin_ring{name}_ms={statistics.median(ring):.1f} "
+              f"callin_first_prompt{name}_ms={statistics.median(prompt):.1f} "
+              f"ring_min={min(ring):.1f} ring_max={max(ring):.1f} "
+              f"prompt_min={min(prompt):.1f} prompt_max={max(prompt):.1f}", end=" ")
+    print(f"runs={runs}")
 
 
 if __name__ == "__main__":

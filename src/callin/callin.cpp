@@ -83,6 +83,9 @@ int serve_call(std::string_view name, const Environment& env, int in_fd, int out
   const Lockout lockout(settings.flood.state_dir, menu.pin_tries, menu.lockout);
   MenuServices services;
   services.speak = speaker(settings.speech, menu.voice.empty() ? settings.voice : menu.voice);
+  services.warm_up = [speak = services.speak](const std::vector<std::string>& sentences) {
+    for (const auto& sentence : sentences) (void)speak(sentence);  // a failure shows when it is said
+  };
   services.fetch = module_fetcher(settings.notify.module);
   services.lockout = &lockout;
   link_alert_jobs(services, settings.flood.state_dir);

@@ -13,6 +13,15 @@ constexpr int choice_wait_ms = 6000;  // after the menu, for one key
 constexpr int silent_menus = 3;       // menus without a key before goodbye
 constexpr int unanswered_pins = 2;    // PIN prompts without a digit before goodbye
 
+// Sentences said in more than one place, and made ready before the answer (warm_up_sentences).
+constexpr std::string_view enter_pin = "Entrez votre code, puis dièse.";
+constexpr std::string_view wrong_pin = "Code incorrect. Entrez votre code, puis dièse.";
+constexpr std::string_view bye = "Au revoir.";
+constexpr std::string_view unknown_key = "Touche inconnue.";
+constexpr std::string_view acknowledged = "Alerte acquittée.";
+
+std::string done_sentence(const MenuKey& key) { return key.label + " : fait."; }
+
 // The end of a call that is not a hang-up or a fault: said and hung up.
 struct Ended {
   std::string outcome;
@@ -41,6 +50,7 @@ class Call {
   Result<std::string> read(const MenuKey& key);
   Result<std::string> acknowledge();
   std::string menu_text() const;
+  void warm_up_sentences();
 
   Status say(std::string_view sentence);                       // waits for nothing
   Result<std::optional<char>> say_interruptible(std::string_view sentence);
@@ -114,7 +124,7 @@ Status Call::ask_pin() {
     report_.pin = "locked out";
     return goodbye("Accès verrouillé. Au revoir.", locked ? "locked out" : "failed: " + locked.failure().message);
   }
-  std::string prompt = menu_.greeting + " Entrez votre code, puis dièse.";
+  std::string prompt = menu_.greeting + " " + std::string(enter_pin);
   int silent = 0;
   while (true) {
     auto typed = ask(prompt, pin_wait_ms, 12);
@@ -122,9 +132,9 @@ Status Call::ask_pin() {
     if (typed.value().digits.empty()) {
       if (++silent >= unanswered_pins) {
         report_.pin = "not given";
-        return goodbye("Au revoir.", "no key");
+        return goodbye(bye, "no key");
       }
-      prompt = "Entrez votre code, puis dièse.";
+      prompt = enter_pin;
       continue;
     }
     if (token_matches(menu_.pin, typed.value().digits)) {
@@ -138,7 +148,7 @@ Status Call::ask_pin() {
       return goodbye("Code incorrect. Accès verrouillé. Au revoir.",
                      now_locked ? "locked out" : "failed: " + now_locked.failure().message);
     }
-    prompt = "Code incorrect. Entrez votre code, puis dièse.";
+    prompt = wrong_pin;
   }
 }
 
@@ -159,7 +169,7 @@ Result<std::string> Call::act(const MenuKey& key) {
   const auto answer = services_.fetch(url, menu_.fetch_timeout);
   if (answer.succeeded()) {
     report_.actions.push_back(key.label + ": done");
-    return key.label + " : fait.";
+    return done_sentence(key);
   }
   const auto why = answer.answered ? "HTTP " + std::to_string(answer.http_status) : answer.error;
   report_.actions.push_back(key.label + ": failed (" + why + ")");
@@ -197,7 +207,7 @@ Result<std::string> Call::acknowledge() {
   }
   report_.actions.push_back("acknowledge " + alert_->job_id + ": done");
   alert_.reset();
-  return std::string("Alerte acquittée.");
+  return std::string(acknowledged);
 }
 
 Result<std::optional<char>> Call::run_key(const MenuKey& key) {
@@ -222,18 +232,18 @@ Status Call::main_menu() {
       auto typed = ask(menu_text(), choice_wait_ms, 1);
       if (!typed) return typed.failure();
       if (typed.value().digits.empty() && typed.value().timed_out) {
-        if (++silent >= silent_menus) return goodbye("Au revoir.", "no key");
+        if (++silent >= silent_menus) return goodbye(bye, "no key");
         continue;
       }
       choice = typed.value().digits.empty() ? '#' : typed.value().digits[0];
     }
     silent = 0;
     report_.keys += choice;
-    if (choice == '#') return goodbye("Au revoir.", "left");
+    if (choice == '#') return goodbye(bye, "left");
     if (choice == '*') continue;
     const auto* key = menu_.key(choice);
     if (key == nullptr) {
-      auto next = say_interruptible("Touche inconnue.");
+      auto next = say_interruptible(unknown_key);
       if (!next) return next.failure();
       pending = next.value().value_or(0);
       continue;
@@ -244,8 +254,34 @@ Status Call::main_menu() {
   }
 }
 
+// The sentences of the usual path whose text is known before the answer: the greeting and
+// PIN prompt, the menu (with the running alert, and without it once acknowledged), each act
+// key's "done", goodbye. What the box answers to a read key is new at every call.
+void Call::warm_up_sentences() {
+  if (!services_.warm_up) return;
+  if (services_.running_alert) alert_ = services_.running_alert();
+  std::vector<std::string> sentences;
+  if (menu_.trusts(caller_)) {
+    sentences.push_back(menu_.greeting);
+  } else {
+    sentences.insert(sentences.end(), {menu_.greeting + " " + std::string(enter_pin), std::string(wrong_pin)});
+  }
+  sentences.push_back(menu_text());
+  if (alert_) {
+    sentences.emplace_back(acknowledged);
+    alert_.reset();
+    sentences.push_back(menu_text());
+  }
+  for (const auto& key : menu_.keys) {
+    if (key.kind == MenuKey::Kind::act) sentences.push_back(done_sentence(key));
+  }
+  sentences.insert(sentences.end(), {std::string(unknown_key), std::string(bye)});
+  services_.warm_up(sentences);
+}
+
 Status Call::run() {
   if (auto failed = check_caller()) return failed;
+  warm_up_sentences();
   if (auto answered = send("ANSWER"); !answered) return answered.failure();
   if (auto failed = ask_pin()) return failed;
   return main_menu();

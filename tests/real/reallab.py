@@ -12,11 +12,13 @@ exits 77, which ctest reports as skipped.
 """
 
 import argparse
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import unittest
 import urllib.parse
@@ -426,6 +428,30 @@ def parse_answer(content_type, text):
                 fields[name] = int(fields[name])
         return fields
     return {"text": text}
+
+
+class Box(http.server.ThreadingHTTPServer):
+    """The eeDomus box's API on 127.0.0.1 (notify_url, a call-in's keys): records the path of
+    every GET it receives and answers each with `body`, JSON."""
+
+    def __init__(self, body=b'{"success": 1}'):
+        self.requests = []
+        box = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                box.requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
 # --- Tests --------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ answers like a voicemail (a 7 s greeting), 110 like a person ("allô", silence, 
 no audio. Each case checks eecall's answer and Asterisk's own log (AMD's verdict, Read, the prompt
 left after the greeting, the next phone called)."""
 
-import re
 
 import reallab
 

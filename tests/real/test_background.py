@@ -3,9 +3,7 @@ the 202 comes at once while the real call goes on, the job's state follows it, a
 up the call the phone sees (its BYE), and the box's URL receives exactly one GET when the job
 ends (a small HTTP server on 127.0.0.1 plays the box)."""
 
-import http.server
 import tempfile
-import threading
 import time
 import urllib.parse
 
@@ -14,34 +12,10 @@ import reallab
 SENTENCE = "Fuite d'eau au sous-sol."
 
 
-class Box(http.server.ThreadingHTTPServer):
-    """The eeDomus box's API: records every GET it receives."""
-
-    def __init__(self):
-        self.requests = []
-        box = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                box.requests.append(self.path)
-                body = b'{"success": 1}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-
 class Background(reallab.LabTest):
     def setUp(self):
         self.dirs = [tempfile.TemporaryDirectory(prefix=f"eecall-real-{name}-") for name in ("audio", "jobs")]
-        self.box = Box()
+        self.box = reallab.Box()
         self.environ = {
             "EECALL_AUDIO_DIR": self.dirs[0].name,
             "EECALL_JOBS_DIR": self.dirs[1].name,

@@ -23,12 +23,10 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import reallab
-from test_background import Box
 
 SENTENCE = "Fuite d'eau au sous-sol."
 OTHER_SENTENCE = "Alarme incendie au garage."
@@ -67,7 +65,7 @@ class Faults(reallab.LabTest):
         self.audio = Path(self.dirs["audio"].name)
         self.jobs = Path(self.dirs["jobs"].name)
         self.mounts = []
-        self.box = Box()
+        self.box = reallab.Box()
         self.environ = {
             "EECALL_AUDIO_DIR": str(self.audio),
             "EECALL_JOBS_DIR": str(self.jobs),

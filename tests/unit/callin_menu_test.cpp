@@ -227,6 +227,36 @@ TEST_F(CallinMenu, AcknowledgeIsOfferedOnlyWhileAnAlertRuns) {
   EXPECT_EQ(report.actions, std::vector<std::string>{"acknowledge j1: done"});
 }
 
+// A key typed during a synthesis is lost: what the call will say is made ready before ANSWER.
+TEST_F(CallinMenu, TheSentencesKnownBeforeTheAnswerAreMadeReadyBeforeIt) {
+  std::vector<std::string> warmed;
+  std::size_t commands_then = 99;
+  services.warm_up = [&](const std::vector<std::string>& sentences) {
+    warmed = sentences;
+    commands_then = line->commands.size();
+  };
+  services.running_alert = [] { return std::optional<RunningAlert>(RunningAlert{"j1", "Fuite d'eau"}); };
+  const auto report = call({ok, "200 result=4711", pound, ok, ok});
+  EXPECT_EQ(commands_then, 0u) << "before ANSWER";
+  const std::vector<std::string> expected = {
+      "Bonjour. Entrez votre code, puis dièse.", "Code incorrect. Entrez votre code, puis dièse.",
+      "Alerte en cours : Fuite d'eau. Armer : touche 1. Alarme : touche 3. Acquitter : touche 0. "
+      "Étoile pour répéter, dièse pour quitter.",
+      "Alerte acquittée.", "Armer : touche 1. Alarme : touche 3. Étoile pour répéter, dièse pour quitter.",
+      "Armer : fait.", "Touche inconnue.", "Au revoir."};
+  EXPECT_EQ(warmed, expected);
+  // The call said what was made ready: the same texts, nothing else before the menu.
+  EXPECT_EQ(spoken[0], warmed[0]);
+  EXPECT_EQ(spoken[1], warmed[2]);
+  EXPECT_EQ(report.outcome, "left");
+  // A trusted caller is greeted without the PIN prompt; a refused one costs nothing.
+  call({ok, ok, pound, ok, ok}, "0611111111");
+  EXPECT_EQ(warmed[0], "Bonjour.");
+  warmed.clear();
+  call({ok}, "0699999999");
+  EXPECT_TRUE(warmed.empty());
+}
+
 TEST_F(CallinMenu, UnusableLockoutFileLetsNobodyIn) {
   Lockout broken("/nonexistent/dir", 3, std::chrono::minutes(15));
   services.lockout = &broken;

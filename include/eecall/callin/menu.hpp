@@ -6,6 +6,10 @@
 // during a STREAM FILE without escape digits is lost, tests/data/agi_pin.txt); a sentence
 // that waits for nothing is a STREAM FILE that any key interrupts, that key then being the
 // next choice.
+//
+// A key typed while eecall synthesizes a sentence is lost (Asterisk drops the DTMF that comes
+// between two AGI commands), so every sentence known before the answer is synthesized then,
+// while it still rings (MenuServices::warm_up): after the answer only what the box says is new.
 #pragma once
 
 #include <functional>
@@ -31,6 +35,9 @@ struct RunningAlert {
 struct MenuServices {
   /// A sentence → the path STREAM FILE / GET DATA play (absolute, without extension).
   std::function<Result<std::string>(std::string_view sentence)> speak;
+  /// Makes the audio of these sentences ready (what speak will then find cached); called
+  /// before ANSWER, while the caller still hears it ring. Empty function: nothing to do.
+  std::function<void(const std::vector<std::string>& sentences)> warm_up;
   Fetcher fetch;
   const Lockout* lockout = nullptr;
   /// The alert to offer for acknowledgement, if one is running (empty function: none).
