@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <regex>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
@@ -154,7 +155,42 @@ Result<int> check_count(std::string_view subject, std::string_view value, int mi
 }
 
 
+// std::regex copies a group once per repetition, and libstdc++ 12 reads a {n} count into a
+// long with no overflow check (signed overflow, found by config_fuzz): the product of the
+// counts is bounded before compiling. Phone-number patterns need tens ("[0-9]{10}").
+constexpr std::uint64_t max_repetitions = 10000;
+
+// The product of the {n}, {n,} and {n,m} counts (the larger of n and m), at most
+// max_repetitions + 1 (past it, the pattern is refused anyway).
+std::uint64_t repetitions(std::string_view pattern) {
+  std::uint64_t product = 1;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;  // an escaped character ("\\{" is a brace)
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    std::uint64_t count = 0;
+    for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
+      if (pattern[j] == ',') continue;
+      if (pattern[j] < '0' || pattern[j] > '9') break;
+      std::uint64_t n = 0;
+      for (; j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9' && n <= max_repetitions; ++j) {
+        n = n * 10 + static_cast<std::uint64_t>(pattern[j] - '0');
+      }
+      count = std::max(count, n);
+      --j;
+    }
+    product = std::min(product * std::max<std::uint64_t>(count, 1), max_repetitions + 1);
+  }
+  return product;
+}
+
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
+  if (repetitions(value) > max_repetitions) {
+    return bad(subject, std::string(subject) + " repeats more than " + std::to_string(max_repetitions) +
+                            " times in all ({n} counts): not a pattern eecall compiles");
+  }
   try {
     const std::regex compiled{std::string(value), std::regex::ECMAScript};
     (void)compiled;

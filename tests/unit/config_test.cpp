@@ -130,6 +130,24 @@ TEST_F(ConfigFile, BadRegularExpressionIsRefused) {
   EXPECT_NE(refusal().find(path + ":5: "), std::string::npos);
 }
 
+// config_fuzz (CI, 2026-12-07): a huge {n} overflowed inside libstdc++'s regex compiler, and a
+// large one builds a state per repetition. Refused before compiling, naming the line.
+TEST_F(ConfigFile, RepetitionCountsBeyondTenThousandAreRefusedBeforeCompiling) {
+  for (const std::string pattern : {"1[0-9]{666666666666666666666666666666666662}", "[0-9]{10001}",
+                                    "([0-9]{100}){101}", "[0-9]{2,10001}", "a{10001,}"}) {
+    write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = " + pattern + "\n");
+    const auto message = refusal();
+    EXPECT_NE(message.find(path + ":5: "), std::string::npos) << pattern << ": " << message;
+    EXPECT_NE(message.find("repeats more than 10000 times"), std::string::npos) << pattern << ": " << message;
+  }
+  for (const std::string pattern : {"0[67][0-9]{8}|\\+33[67][0-9]{8}", "([0-9]{100}){100}", "\\{99999\\}",
+                                    "[0-9]{2,15}"}) {
+    write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = " + pattern + "\n");
+    const auto config = load_config(path);
+    EXPECT_TRUE(config.ok()) << pattern << ": " << (config ? "" : config.failure().message);
+  }
+}
+
 TEST_F(ConfigFile, JobSettingsBelongInGeneralNotificationsAnywhere) {
   write("[general]\njobs_dir = /srv/eecall/jobs\nmax_jobs = 2\nnotify_url = http://box/set?v={value}\n\n"
         "[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nnotify_url = http://other/set?v={value}\n"
