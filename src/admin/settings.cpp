@@ -155,41 +155,63 @@ Result<int> check_count(std::string_view subject, std::string_view value, int mi
 }
 
 
-// std::regex copies a group once per repetition, and libstdc++ 12 reads a {n} count into a
-// long with no overflow check (signed overflow, found by config_fuzz): the product of the
-// counts is bounded before compiling. Phone-number patterns need tens ("[0-9]{10}").
+// libstdc++ 12 reads the counts of {n,m} and the number of a back-reference \N into a long
+// with no overflow check (signed overflow, found by config_fuzz), and std::regex copies a
+// group once per repetition: both are bounded before compiling. Phone-number patterns need
+// counts of tens ("[0-9]{10}") and few groups.
 constexpr std::uint64_t max_repetitions = 10000;
+constexpr std::uint64_t max_backreference = 99;
 
-// The product of the {n}, {n,} and {n,m} counts (the larger of n and m), at most
-// max_repetitions + 1 (past it, the pattern is refused anyway).
-std::uint64_t repetitions(std::string_view pattern) {
+struct Number {
+  std::uint64_t value;  // at most the cap + 1
+  std::size_t end;      // just past the digits
+};
+
+Number read_number(std::string_view text, std::size_t at, std::uint64_t cap) {
+  std::uint64_t n = 0;
+  for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at) {
+    n = std::min(n * 10 + static_cast<std::uint64_t>(text[at] - '0'), cap + 1);
+  }
+  return {n, at};
+}
+
+// The larger count of the {n}, {n,} or {n,m} whose brace is at `open`.
+std::uint64_t brace_count(std::string_view pattern, std::size_t open) {
+  std::uint64_t count = 0;
+  for (std::size_t j = open + 1; j < pattern.size() && pattern[j] != '}';) {
+    if (pattern[j] == ',') {
+      ++j;
+      continue;
+    }
+    const auto n = read_number(pattern, j, max_repetitions);
+    if (n.end == j) break;  // not a count: std::regex judges it
+    count = std::max(count, n.value);
+    j = n.end;
+  }
+  return count;
+}
+
+// Why std::regex must not compile `pattern` (empty: it may).
+std::string unsafe_numbers(std::string_view pattern) {
   std::uint64_t product = 1;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
-      ++i;  // an escaped character ("\\{" is a brace)
+      const auto reference = read_number(pattern, i + 1, max_backreference);
+      if (reference.value > max_backreference) return "has a back-reference above \\99";
+      i = std::max(i + 1, reference.end - 1);  // past the digits, or the one escaped character
       continue;
     }
-    if (pattern[i] != '{') continue;
-    std::uint64_t count = 0;
-    for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
-      if (pattern[j] == ',') continue;
-      if (pattern[j] < '0' || pattern[j] > '9') break;
-      std::uint64_t n = 0;
-      for (; j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9' && n <= max_repetitions; ++j) {
-        n = n * 10 + static_cast<std::uint64_t>(pattern[j] - '0');
-      }
-      count = std::max(count, n);
-      --j;
+    if (pattern[i] == '{') {
+      product = std::min(product * std::max<std::uint64_t>(brace_count(pattern, i), 1), max_repetitions + 1);
     }
-    product = std::min(product * std::max<std::uint64_t>(count, 1), max_repetitions + 1);
   }
-  return product;
+  if (product > max_repetitions) return "repeats more than 10000 times in all ({n} counts)";
+  return {};
 }
 
 Result<std::string> check_regex(std::string_view subject, std::string_view value) {
-  if (repetitions(value) > max_repetitions) {
-    return bad(subject, std::string(subject) + " repeats more than " + std::to_string(max_repetitions) +
-                            " times in all ({n} counts): not a pattern eecall compiles");
+  if (const auto why = unsafe_numbers(value); !why.empty()) {
+    return bad(subject, std::string(subject) + " " + why + ": not a pattern eecall compiles");
   }
   try {
     const std::regex compiled{std::string(value), std::regex::ECMAScript};

@@ -140,8 +140,11 @@ TEST_F(ConfigFile, RepetitionCountsBeyondTenThousandAreRefusedBeforeCompiling) {
     EXPECT_NE(message.find(path + ":5: "), std::string::npos) << pattern << ": " << message;
     EXPECT_NE(message.find("repeats more than 10000 times"), std::string::npos) << pattern << ": " << message;
   }
+  // The same overflow through a back-reference's number (config_fuzz's long run).
+  write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = 2\\55555555555555555555555|1\n");
+  EXPECT_NE(refusal().find("has a back-reference above \\99"), std::string::npos) << refusal();
   for (const std::string pattern : {"0[67][0-9]{8}|\\+33[67][0-9]{8}", "([0-9]{100}){100}", "\\{99999\\}",
-                                    "[0-9]{2,15}"}) {
+                                    "[0-9]{2,15}", "(1)\\1", "\\\\{3}"}) {
     write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = " + pattern + "\n");
     const auto config = load_config(path);
     EXPECT_TRUE(config.ok()) << pattern << ": " << (config ? "" : config.failure().message);
