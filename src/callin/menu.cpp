@@ -49,7 +49,7 @@ class Call {
   Result<std::string> act(const MenuKey& key);
   Result<std::string> read(const MenuKey& key);
   Result<std::string> acknowledge();
-  std::string menu_text() const;
+  std::string menu_text(const std::optional<RunningAlert>& alert) const;
   void warm_up_sentences();
 
   Status say(std::string_view sentence);                       // waits for nothing
@@ -152,11 +152,11 @@ Status Call::ask_pin() {
   }
 }
 
-std::string Call::menu_text() const {
+std::string Call::menu_text(const std::optional<RunningAlert>& alert) const {
   std::string text;
-  if (alert_) text += "Alerte en cours : " + alert_->text + ". ";
+  if (alert) text += "Alerte en cours : " + alert->text + ". ";
   for (const auto& key : menu_.keys) {
-    if (key.kind == MenuKey::Kind::acknowledge && !alert_) continue;
+    if (key.kind == MenuKey::Kind::acknowledge && !alert) continue;
     text += key.label + " : touche " + std::string(1, key.key) + ". ";
   }
   return text + "Étoile pour répéter, dièse pour quitter.";
@@ -229,7 +229,7 @@ Status Call::main_menu() {
     char choice = pending;
     pending = 0;
     if (choice == 0) {
-      auto typed = ask(menu_text(), choice_wait_ms, 1);
+      auto typed = ask(menu_text(alert_), choice_wait_ms, 1);
       if (!typed) return typed.failure();
       if (typed.value().digits.empty() && typed.value().timed_out) {
         if (++silent >= silent_menus) return goodbye(bye, "no key");
@@ -259,19 +259,15 @@ Status Call::main_menu() {
 // key's "done", goodbye. What the box answers to a read key is new at every call.
 void Call::warm_up_sentences() {
   if (!services_.warm_up) return;
-  if (services_.running_alert) alert_ = services_.running_alert();
+  const auto alert = services_.running_alert ? services_.running_alert() : std::nullopt;
   std::vector<std::string> sentences;
   if (menu_.trusts(caller_)) {
     sentences.push_back(menu_.greeting);
   } else {
     sentences.insert(sentences.end(), {menu_.greeting + " " + std::string(enter_pin), std::string(wrong_pin)});
   }
-  sentences.push_back(menu_text());
-  if (alert_) {
-    sentences.emplace_back(acknowledged);
-    alert_.reset();
-    sentences.push_back(menu_text());
-  }
+  sentences.push_back(menu_text(alert));
+  if (alert) sentences.insert(sentences.end(), {std::string(acknowledged), menu_text(std::nullopt)});
   for (const auto& key : menu_.keys) {
     if (key.kind == MenuKey::Kind::act) sentences.push_back(done_sentence(key));
   }

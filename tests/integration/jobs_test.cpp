@@ -64,17 +64,22 @@ class Jobs : public ::testing::Test {
     EXPECT_EQ(a.status, 200) << a.body;
     return a.status == 200 ? json::parse(a.body) : json{};
   }
-  // Polls the job's state until `done` holds, for at most `budget`.
+  // Reads with `read` until `done` holds, for at most `budget`.
+  template <typename Read, typename Done>
+  static json poll_until(const Read& read, const Done& done, std::chrono::milliseconds budget, const char* what) {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    json value = read();
+    while (!done(value) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(100ms);
+      value = read();
+    }
+    EXPECT_TRUE(done(value)) << "gave up waiting; last " << what << ": " << value.dump();
+    return value;
+  }
+  // Polls the job's state (job=ID) until `done` holds, for at most `budget`.
   template <typename Done>
   json state_when(const std::string& id, const Done& done, std::chrono::milliseconds budget = 15s) const {
-    const auto deadline = std::chrono::steady_clock::now() + budget;
-    json s = state(id);
-    while (!done(s) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(100ms);
-      s = state(id);
-    }
-    EXPECT_TRUE(done(s)) << "gave up waiting; last state: " << s.dump();
-    return s;
+    return poll_until([&] { return state(id); }, done, budget, "state");
   }
   static bool ended(const json& s) { return s.value("state", "") != "queued" && s.value("state", "") != "running"; }
   std::string accepted_job(const std::string& query) const {
@@ -90,17 +95,10 @@ class Jobs : public ::testing::Test {
     std::ifstream in(root + "/jobs/" + id + ".json");
     return json::parse(in);
   }
-  // Polls the job file itself until `done` holds, for at most `budget`.
+  // Polls the job file itself (never settling a dead job) until `done` holds.
   template <typename Done>
   json file_when(const std::string& id, const Done& done, std::chrono::milliseconds budget = 15s) const {
-    const auto deadline = std::chrono::steady_clock::now() + budget;
-    json f = file_of(id);
-    while (!done(f) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(100ms);
-      f = file_of(id);
-    }
-    EXPECT_TRUE(done(f)) << "gave up waiting; last job file: " << f.dump();
-    return f;
+    return poll_until([&] { return file_of(id); }, done, budget, "job file");
   }
   std::string log() const {
     std::ifstream in(root + "/job.log");

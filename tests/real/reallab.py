@@ -453,6 +453,13 @@ class Box(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
+    def settled_requests(self, timeout=15):
+        """The paths received once the first GET has come (within `timeout` s) and half a
+        second more has passed, when a second one would have come."""
+        _wait(lambda: self.requests or None, timeout, lambda: f"no GET at the box within {timeout} s")
+        time.sleep(0.5)
+        return list(self.requests)
+
 
 # --- Tests --------------------------------------------------------------------------------------
 

@@ -144,10 +144,9 @@ class Faults(reallab.LabTest):
         self.lab.wait_idle(timeout=10)
 
     def assertBoxToldOnce(self):
-        _wait("GET at the box", lambda: self.box.requests, 15)
-        time.sleep(0.5)  # a second GET would come now
-        self.assertEqual(len(self.box.requests), 1, self.box.requests)
-        return self.box.requests[0]
+        requests = self.box.settled_requests(timeout=15)
+        self.assertEqual(len(requests), 1, requests)
+        return requests[0]
 
     # --- the lab -----------------------------------------------------------------------------
 
