@@ -26,6 +26,7 @@ build_packages=(
 test_packages=(
   ca-certificates
   libgtest-dev          # GoogleTest
+  lld                   # links the test programs faster than GNU ld (tests/CMakeLists.txt)
   libtinyxml2-dev       # the tests parse the XML answers back with an independent parser
   espeak-ng             # the command: the benchmark's anchor for synthesis (espeak-ng -w)
   # Web-server tests (tests/web): real servers run eecall as CGI, a Python client drives them.

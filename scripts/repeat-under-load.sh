@@ -4,15 +4,19 @@
 # taken away from the tests). A test that only passes on an idle machine fails here
 # (docs/testing.md, "Under load"). Needs a build in ./build and stress-ng.
 #   scripts/repeat-under-load.sh            # REPEAT=5 LOAD=2 JOBS=2
+#   LOAD=0 scripts/repeat-under-load.sh     # no stress-ng: the load is already there (a fuzz run)
 #   REPEAT=3 LABELS='integration' scripts/repeat-under-load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeat="${REPEAT:-5}" load="${LOAD:-2}" jobs="${JOBS:-2}" labels="${LABELS:-unit|integration}"
-command -v stress-ng >/dev/null || { echo "repeat-under-load: stress-ng is needed (apt-get install stress-ng)" >&2; exit 2; }
-stress-ng --cpu "$load" --timeout 3h --quiet &
-stress=$!
-trap 'kill "$stress" 2>/dev/null; wait "$stress" 2>/dev/null || true' EXIT
-echo "repeat-under-load: stress-ng --cpu $load (pid $stress); ctest -L '$labels' --repeat until-fail:$repeat -j$jobs"
+if [ "$load" -gt 0 ]; then
+  command -v stress-ng >/dev/null || { echo "repeat-under-load: stress-ng is needed (apt-get install stress-ng)" >&2; exit 2; }
+  stress-ng --cpu "$load" --timeout 3h --quiet &
+  stress=$!
+  trap 'kill "$stress" 2>/dev/null; wait "$stress" 2>/dev/null || true' EXIT
+  echo "repeat-under-load: stress-ng --cpu $load (pid $stress)"
+fi
+echo "repeat-under-load: ctest -L '$labels' --repeat until-fail:$repeat -j$jobs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 started=$SECONDS
 status=0
 ctest --test-dir build -L "$labels" --repeat "until-fail:$repeat" -j"$jobs" --output-on-failure \
