@@ -151,6 +151,17 @@ TEST_F(ConfigFile, RepetitionCountsBeyondTenThousandAreRefusedBeforeCompiling) {
   }
 }
 
+// config_fuzz's long run (2026-12-07): a 17 kB allow_from overflowed the stack of libstdc++'s
+// regex compiler, which recurses once per term. A pattern past 1000 characters is refused first.
+TEST_F(ConfigFile, PatternsLongerThanAThousandCharactersAreRefusedBeforeCompiling) {
+  write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_from = " + std::string(20000, 'v') + "\n");
+  const auto message = refusal();
+  EXPECT_NE(message.find(path + ":5: allow_from is longer than 1000 characters"), std::string::npos) << message;
+  write("[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nallow_to = " + std::string(1000, '1') + "\n");
+  const auto config = load_config(path);
+  EXPECT_TRUE(config.ok()) << (config ? "" : config.failure().message);
+}
+
 TEST_F(ConfigFile, JobSettingsBelongInGeneralNotificationsAnywhere) {
   write("[general]\njobs_dir = /srv/eecall/jobs\nmax_jobs = 2\nnotify_url = http://box/set?v={value}\n\n"
         "[home]\nhost = 127.0.0.1\nuser = u\nsecret = s\nnotify_url = http://other/set?v={value}\n"
